@@ -1,0 +1,17 @@
+"""teamdrive's Chalice app: a wiring table of blueprints, event handlers and schedules."""
+
+from chalice import Chalice, Rate
+
+from chalicelib.api import auth, http, users
+from chalicelib.services import jobs
+
+app = Chalice(app_name="teamdrive")
+app.debug = False
+app.register_middleware(http.access_log, "http")
+app.register_blueprint(auth.bp)
+app.register_blueprint(users.bp)
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="jobs_daily")
+def jobs_daily(event: object) -> None:  # noqa: ARG001 - the schedule's event carries nothing
+    jobs.daily()

@@ -1,0 +1,216 @@
+"""The one place where requests and errors meet HTTP.
+
+``route`` registers every view: it checks the Origin of unsafe requests and turns our errors,
+Chalice's and unexpected ones into the contract's ``{"error": {...}}``. ``access_log`` is the
+HTTP middleware: it writes one JSON line per request and reshapes the errors Chalice answers
+before any view runs (405, 415, bad JSON), so nothing leaves in another format.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Blueprint, ChaliceViewError, Request, Response
+
+from chalicelib import logs
+from chalicelib.config import get_settings
+from chalicelib.errors import (
+    AppError,
+    CsrfFailed,
+    Internal,
+    InvalidRequest,
+    MethodNotAllowed,
+    NotFound,
+)
+
+ViewFn = Callable[..., Any]
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_TEXT = 4096
+_CHALICE_STATUS = {
+    400: InvalidRequest,
+    404: NotFound,
+    405: MethodNotAllowed,
+    # Another content type than JSON is a body that is not a JSON object: 400.
+    415: InvalidRequest,
+}
+
+
+def error_body(err: AppError) -> dict[str, Any]:
+    return {"error": {"code": err.code, "message": err.message, "details": err.details}}
+
+
+def error_response(err: AppError) -> Response:
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json", **err.headers()}
+    return Response(body=error_body(err), status_code=err.status, headers=headers)
+
+
+def request_id(request: Request | None) -> str:
+    context = getattr(request, "lambda_context", None)
+    rid = getattr(context, "aws_request_id", None)
+    if rid:
+        return str(rid)
+    return str((getattr(request, "context", None) or {}).get("requestId", "-"))
+
+
+def note_user(request: Request, user_id: str) -> None:
+    """Remember who called, for the access log line."""
+    request.context["teamdrive_user_id"] = user_id
+
+
+def check_origin(request: Request) -> None:
+    """An unsafe request from another site's page is refused whatever it carries."""
+    if request.method not in UNSAFE:
+        return
+    origin = request.headers.get("origin")
+    if origin is not None and origin.rstrip("/") != get_settings().site_origin:
+        raise CsrfFailed("This request came from another site.")
+
+
+def route(bp: Blueprint, path: str, **options: Any) -> Callable[[ViewFn], ViewFn]:
+    """``bp.route`` whose view leaves every failure as the contract's error body."""
+
+    def register(view: ViewFn) -> ViewFn:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            request = bp.current_request
+            try:
+                check_origin(request)
+                return view(*args, **kwargs)
+            except AppError as err:
+                return error_response(err)
+            except ChaliceViewError as err:
+                cls = _CHALICE_STATUS.get(err.STATUS_CODE, Internal)
+                return error_response(cls(_chalice_message(err.STATUS_CODE)))
+            except Exception:
+                rid = request_id(request)
+                logs.record(
+                    "unhandled_error",
+                    level=logging.ERROR,
+                    request_id=rid,
+                    trace=traceback.format_exc(),
+                )
+                return error_response(Internal(details={"request_id": rid}))
+
+        bp.route(path, **options)(wrapped)
+        return view
+
+    return register
+
+
+def _chalice_message(status: int) -> str:
+    return {
+        400: "The body is not valid JSON.",
+        404: "No such route.",
+        405: "This method is not allowed here.",
+        415: "Send the body as JSON (Content-Type: application/json).",
+    }.get(status, "Something went wrong on our side.")
+
+
+def access_log(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """HTTP middleware: reshape Chalice's own error bodies and log one line per request."""
+    started = time.perf_counter()
+    response = get_response(event)
+    if response.status_code >= 400 and _is_chalice_body(response.body):
+        cls = _CHALICE_STATUS.get(response.status_code, Internal)
+        err = cls(_chalice_message(response.status_code))
+        allow = response.headers.get("Allow")
+        response = error_response(err)
+        if allow:
+            response.headers["Allow"] = allow
+    logs.record(
+        "request",
+        request_id=request_id(event),
+        method=event.method,
+        route=(event.context or {}).get("resourcePath"),
+        path=event.path,
+        status=response.status_code,
+        latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        user_id=(event.context or {}).get("teamdrive_user_id"),
+    )
+    return response
+
+
+def _is_chalice_body(body: Any) -> bool:
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return True
+    return not (isinstance(body, dict) and "error" in body)
+
+
+def no_content(headers: dict[str, Any] | None = None) -> Response:
+    return Response(body="", status_code=204, headers=headers or {})
+
+
+def json_response(
+    body: Any, *, status: int = 200, headers: dict[str, Any] | None = None
+) -> Response:
+    return Response(
+        body=body,
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+class Body:
+    """Typed reading of a JSON object body; every bad field is reported in one 400.
+
+    body = Body.of(request)
+    name = body.text("username")
+    nickname = body.text("nickname", required=False)
+    body.check()
+    """
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+        self.problems: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, request: Request, *, optional: bool = False) -> Body:
+        raw = request.raw_body
+        if not raw or not raw.strip():
+            if optional:
+                return cls({})
+            raise InvalidRequest("The body must be a JSON object.")
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidRequest("The body is not valid JSON.") from exc
+        if not isinstance(data, dict):
+            raise InvalidRequest("The body must be a JSON object.")
+        return cls(data)
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def text(
+        self, name: str, *, required: bool = True, nullable: bool = False, max_len: int = MAX_TEXT
+    ) -> Any:
+        if name not in self.data:
+            if required:
+                self.problems[name] = "required"
+            return None
+        value = self.data[name]
+        if value is None and (nullable or not required):
+            return None
+        if not isinstance(value, str):
+            self.problems[name] = "must be a string"
+            return None
+        if required and not value.strip():
+            self.problems[name] = "required"
+            return None
+        if len(value) > max_len:
+            self.problems[name] = f"at most {max_len} characters"
+            return None
+        return value
+
+    def check(self) -> None:
+        if self.problems:
+            raise InvalidRequest.fields(self.problems)

@@ -1,0 +1,64 @@
+"""Routes of the caller's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api import session
+from chalicelib.api.http import Body, json_response, no_content, route
+from chalicelib.services import accounts, sessions
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/users/me", methods=["GET"])
+def get_me() -> Any:
+    return {"user": accounts.profile(session.actor(bp.current_request).user_id)}
+
+
+@route(bp, "/users/me", methods=["PATCH"])
+def update_me() -> Any:
+    caller = session.actor(bp.current_request)
+    body = Body.of(bp.current_request)
+    changes = {
+        name: body.text(name, required=False, nullable=True, max_len=64)
+        for name in ("nickname", "phone")
+        if body.has(name)
+    }
+    body.check()
+    return {"user": accounts.update_profile(caller.user_id, **changes)}
+
+
+@route(bp, "/users/me/password", methods=["POST"])
+def change_password() -> Any:
+    request = bp.current_request
+    caller = session.actor(request)
+    body = Body.of(request)
+    current = body.text("current_password", required=False, max_len=1024)
+    new = body.text("new_password", max_len=1024)
+    body.check()
+    version = accounts.change_password(caller.user_id, current=current, new=new)
+    # Every other session ended with the version bump; the caller's carries over.
+    sessions.keep_family(caller.family_id, version=version)
+    access = sessions.issue_access(caller.user_id, version=version, family_id=caller.family_id)
+    headers = session.access_cookie(access) if session.uses_cookies(request) else {}
+    return no_content(headers)
+
+
+@route(bp, "/users/me", methods=["DELETE"])
+def delete_me() -> Any:
+    caller = session.actor(bp.current_request)
+    body = Body.of(bp.current_request, optional=True)
+    password = body.text("password", required=False, max_len=1024)
+    body.check()
+    accounts.delete(caller.user_id, password=password)
+    return no_content(session.cleared_cookies())
+
+
+@route(bp, "/health", methods=["GET"])
+def health() -> Any:
+    from chalicelib import __version__
+
+    return json_response({"status": "ok", "version": __version__})

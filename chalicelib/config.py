@@ -1,0 +1,113 @@
+"""Every setting, read once from the environment.
+
+Nothing else in the application reads ``os.environ``: services ask ``get_settings()``, and test
+fixtures call ``get_settings.cache_clear()`` after changing the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from chalicelib.errors import ConfigError
+
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+DEPLOYED_STAGES = frozenset({"prod"})
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    public_url: str
+    files_bucket: str
+    media_queue_url: str
+    signing_secret_id: str
+    mail_from: str
+    google_client_id: str | None
+    google_certs_url: str
+    # Password hashing (argon2id). Memory in KiB.
+    argon2_time_cost: int
+    argon2_memory_kib: int
+    argon2_parallelism: int
+    # Lifetimes, in seconds.
+    access_ttl_s: int
+    refresh_ttl_s: int
+    verify_ttl_s: int
+    reset_ttl_s: int
+    phone_code_ttl_s: int
+    # Throttling of failed sign-ins per account.
+    login_fail_limit: int
+    login_fail_window_s: int
+    default_quota_bytes: int
+
+    def table_name(self, name: str) -> str:
+        return f"{self.stage}-{name}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are ``Secure`` whenever the site is served over HTTPS."""
+        return urlsplit(self.public_url).scheme == "https"
+
+    @property
+    def site_origin(self) -> str:
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, not {raw!r}") from exc
+
+
+def load_settings(env: dict[str, str]) -> Settings:
+    """Build the settings from an environment mapping (``os.environ`` in production)."""
+    stage = env.get("STAGE", "dev")
+    settings = Settings(
+        stage=stage,
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        public_url=env.get("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        files_bucket=env.get("FILES_BUCKET", f"teamdrive-{stage}-files"),
+        media_queue_url=env.get("MEDIA_QUEUE_URL", ""),
+        signing_secret_id=env.get("SIGNING_SECRET_ID", f"teamdrive/{stage}/signing-key"),
+        mail_from=env.get("MAIL_FROM", "teamdrive <no-reply@teamdrive.local>"),
+        google_client_id=env.get("GOOGLE_CLIENT_ID") or None,
+        google_certs_url=env.get("GOOGLE_CERTS_URL", GOOGLE_CERTS_URL),
+        argon2_time_cost=_int(env, "ARGON2_TIME_COST", 3),
+        argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB", 65536),
+        argon2_parallelism=_int(env, "ARGON2_PARALLELISM", 1),
+        access_ttl_s=_int(env, "ACCESS_TTL_S", 15 * 60),
+        refresh_ttl_s=_int(env, "REFRESH_TTL_S", 14 * 24 * 3600),
+        verify_ttl_s=_int(env, "VERIFY_TTL_S", 24 * 3600),
+        reset_ttl_s=_int(env, "RESET_TTL_S", 30 * 60),
+        phone_code_ttl_s=_int(env, "PHONE_CODE_TTL_S", 5 * 60),
+        login_fail_limit=_int(env, "LOGIN_FAIL_LIMIT", 10),
+        login_fail_window_s=_int(env, "LOGIN_FAIL_WINDOW_S", 15 * 60),
+        default_quota_bytes=_int(env, "DEFAULT_QUOTA_BYTES", 10 * GIB),
+    )
+    if stage in DEPLOYED_STAGES:
+        _refuse_development_settings(settings)
+    return settings
+
+
+def _refuse_development_settings(settings: Settings) -> None:
+    if not settings.secure_cookies:
+        raise ConfigError("a deployed stage needs an https PUBLIC_URL")
+    if settings.google_certs_url != GOOGLE_CERTS_URL:
+        raise ConfigError("a deployed stage verifies Google tokens against Google's certificates")
+    if settings.argon2_memory_kib < 19456 or settings.argon2_time_cost < 2:
+        raise ConfigError("a deployed stage needs argon2id parameters of at least m=19 MiB, t=2")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings(dict(os.environ))

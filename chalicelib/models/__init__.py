@@ -1,0 +1,15 @@
+"""PynamoDB models, one module per aggregate; the only package that knows tables."""
+
+from chalicelib.models.base import connection
+from chalicelib.models.tokens import TokenModel
+from chalicelib.models.uniques import UniqueModel
+from chalicelib.models.users import UserModel
+
+ALL = (UserModel, UniqueModel, TokenModel)
+
+
+def reset_connections() -> None:
+    """Forget cached connections (tests switch endpoints between runs)."""
+    for model in ALL:
+        model._connection = None
+    connection.cache_clear()

@@ -1,0 +1,76 @@
+"""What every model shares: table names and region resolved from settings at use time."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import get_settings
+
+
+class TableName:
+    """A ``Meta.table_name`` that follows the settings, so tests and stages pick their tables."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, instance: Any, owner: Any) -> str:
+        return get_settings().table_name(self.name)
+
+
+class Region:
+    def __get__(self, instance: Any, owner: Any) -> str:
+        return get_settings().region
+
+
+@lru_cache(maxsize=1)
+def connection() -> Connection:
+    """The connection that transactions go through (made on first use)."""
+    return Connection(region=get_settings().region)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+class ConditionsFailed(Exception):
+    """A transaction was cancelled because the conditions of these items failed."""
+
+    def __init__(self, failed: list[int]):
+        super().__init__(f"conditions failed at {failed}")
+        self.failed = failed
+
+
+def transact(build: Callable[[TransactWrite], None], *, attempts: int = 5) -> None:
+    """Run the writes ``build`` adds as one transaction; ConditionsFailed names the items
+    whose conditions failed, by the order ``build`` added them.
+
+    DynamoDB cancels a transaction that collides with another in flight
+    (``TransactionConflict``) without judging its conditions, so that one is tried again.
+    """
+    for attempt in range(attempts):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                build(tx)
+            return
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            failed = [i for i, r in enumerate(reasons) if r and r.code == "ConditionalCheckFailed"]
+            if failed:
+                raise ConditionsFailed(failed) from exc
+            conflicted = any(r and r.code == "TransactionConflict" for r in reasons)
+            if not conflicted or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))

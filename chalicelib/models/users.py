@@ -1,0 +1,46 @@
+"""The users table: profile, credentials, flags, storage counters and the session version."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.models.base import Region, TableName
+
+
+class UserModel(Model):
+    class Meta:
+        table_name = TableName("users")
+        region = Region()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute()
+    email = UnicodeAttribute()
+    email_verified = BooleanAttribute(default=False)
+    password_hash = UnicodeAttribute(null=True)
+    nickname = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    phone_verified = BooleanAttribute(default=False)
+    google_sub = UnicodeAttribute(null=True)
+    is_admin = BooleanAttribute(default=False)
+    disabled = BooleanAttribute(default=False)
+    # "active", or "deleted" until the purge job removes what the account left behind.
+    status = UnicodeAttribute(default="active")
+    created_at = UTCDateTimeAttribute()
+    deleted_at = UTCDateTimeAttribute(null=True)
+    quota_bytes = NumberAttribute()
+    used_bytes = NumberAttribute(default=0)
+    reserved_bytes = NumberAttribute(default=0)
+    file_count = NumberAttribute(default=0)
+    root_folder_id = UnicodeAttribute()
+    # Bumped to end every session at once (logout-all, password reset, deletion).
+    token_version = NumberAttribute(default=0)
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active" and not self.disabled

@@ -1,0 +1,1 @@
+"""Domain logic. Services take and return plain values and raise chalicelib.errors."""

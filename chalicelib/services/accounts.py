@@ -1,0 +1,281 @@
+"""Accounts: sign-up, email verification, the profile, and closing an account."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from typing import Any
+
+from pynamodb.attributes import Attribute
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import emails
+from chalicelib.config import get_settings
+from chalicelib.errors import (
+    EmailTaken,
+    InvalidToken,
+    NotFound,
+    UsernameTaken,
+    WrongPassword,
+)
+from chalicelib.models import tokens
+from chalicelib.models.base import ConditionsFailed, transact, utcnow
+from chalicelib.models.uniques import UniqueModel, guard, guard_key, owner_of
+from chalicelib.models.users import UserModel
+from chalicelib.services import messages, passwords, rules
+
+UNSET: Any = object()
+MAILS_PER_HOUR = 5
+
+
+def set_or_remove(attribute: Attribute[str], value: str | None) -> Action:
+    return attribute.remove() if value is None else attribute.set(value)
+
+
+def user_view(user: UserModel) -> dict[str, Any]:
+    """The contract's ``user`` object."""
+    return {
+        "id": user.user_id,
+        "username": user.username,
+        "email": user.email,
+        "email_verified": bool(user.email_verified),
+        "nickname": user.nickname,
+        "phone": user.phone,
+        "phone_verified": bool(user.phone_verified),
+        "is_admin": bool(user.is_admin),
+        "created_at": iso(user.created_at),
+        "storage": {
+            "quota_bytes": int(user.quota_bytes),
+            "used_bytes": int(user.used_bytes),
+            "file_count": int(user.file_count),
+            "root_folder_id": user.root_folder_id,
+        },
+    }
+
+
+def iso(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def load(user_id: str) -> UserModel:
+    """An account that exists and is not closed, or NotFound."""
+    try:
+        user = UserModel.get(user_id, consistent_read=True)
+    except UserModel.DoesNotExist as exc:
+        raise NotFound("No such user.") from exc
+    if user.status != "active":
+        raise NotFound("No such user.")
+    return user
+
+
+def find_by_login(login: str) -> UserModel | None:
+    """The account whose username or email is ``login`` (an email has an @)."""
+    kind = "email" if "@" in login else "username"
+    owner = owner_of(kind, login.strip())
+    if owner is None:
+        return None
+    try:
+        user = UserModel.get(owner)
+    except UserModel.DoesNotExist:
+        return None
+    return user if user.status == "active" else None
+
+
+def new_user(*, username: str, email: str, **fields: Any) -> UserModel:
+    return UserModel(
+        uuid.uuid4().hex,
+        username=username,
+        email=email,
+        created_at=utcnow(),
+        quota_bytes=get_settings().default_quota_bytes,
+        root_folder_id=uuid.uuid4().hex,
+        **fields,
+    )
+
+
+def create(user: UserModel, *, extra_guards: tuple[tuple[str, str], ...] = ()) -> None:
+    """Write a new user with the guards of its username, email and ``extra_guards``."""
+    guards = [("username", user.username), ("email", user.email), *extra_guards]
+
+    def build(tx: TransactWrite) -> None:
+        for kind, value in guards:
+            tx.save(guard(kind, value, user.user_id), condition=UniqueModel.key.does_not_exist())
+        tx.save(user, condition=UserModel.user_id.does_not_exist())
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        kinds = {guards[i][0] for i in exc.failed if i < len(guards)}
+        if "username" in kinds:
+            raise UsernameTaken() from exc
+        if "email" in kinds:
+            raise EmailTaken() from exc
+        raise
+
+
+def register(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    nickname: str | None = None,
+    phone: str | None = None,
+) -> dict[str, Any]:
+    """Create an unverified account and email it a verification link."""
+    name, address, _, nick, number = rules.collect(
+        lambda: rules.username(username),
+        lambda: rules.email(email),
+        lambda: rules.password(password, username_value=username.strip()),
+        lambda: rules.nickname(nickname),
+        lambda: rules.phone(phone),
+    )
+    user = new_user(
+        username=name,
+        email=address,
+        password_hash=passwords.hash_password(password),
+        nickname=nick,
+        phone=number,
+    )
+    create(user)
+    send_verification(user)
+    return user_view(user)
+
+
+def send_verification(user: UserModel) -> None:
+    settings = get_settings()
+    token = secrets.token_urlsafe(32)
+    tokens.put(
+        f"verify#{digest(token)}",
+        ttl_s=settings.verify_ttl_s,
+        user_id=user.user_id,
+        email=user.email,
+    )
+    link = f"{settings.public_url}/verify-email?token={token}"
+    messages.send_email(
+        user.email, emails.verification(user.username, link, settings.verify_ttl_s // 3600)
+    )
+
+
+def mail_allowed(kind: str, user_id: str) -> bool:
+    """At most a few mails of a kind per account an hour, so nobody can flood an inbox."""
+    return tokens.window_hit(f"throttle#mail#{kind}#{user_id}", window_s=3600) <= MAILS_PER_HOUR
+
+
+def verify_email(token: str) -> dict[str, Any]:
+    item = tokens.take(f"verify#{digest(token)}")
+    if item is None:
+        raise InvalidToken()
+    try:
+        user = load(str(item.user_id))
+    except NotFound as exc:
+        raise InvalidToken() from exc
+    if user.email != item.email:
+        raise InvalidToken("This link was for an address the account no longer has.")
+    user.update(actions=[UserModel.email_verified.set(True)])
+    return user_view(user)
+
+
+def resend_verification(email: str) -> None:
+    """Send a new link if an unverified account has this address; say nothing either way."""
+    user = find_by_login(rules.email(email))
+    if user is None or user.email_verified or not mail_allowed("verify", user.user_id):
+        return
+    send_verification(user)
+
+
+def profile(user_id: str) -> dict[str, Any]:
+    return user_view(load(user_id))
+
+
+def update_profile(user_id: str, *, nickname: Any = UNSET, phone: Any = UNSET) -> dict[str, Any]:
+    """Change the nickname and/or phone; a new phone number is unverified until its code."""
+    user = load(user_id)
+    actions: list[Action] = []
+    released: str | None = None
+    if nickname is not UNSET:
+        actions.append(set_or_remove(UserModel.nickname, rules.nickname(nickname)))
+    if phone is not UNSET:
+        number = rules.phone(phone)
+        if number != user.phone:
+            actions += [set_or_remove(UserModel.phone, number), UserModel.phone_verified.set(False)]
+            if user.phone and user.phone_verified:
+                released = user.phone
+    if not actions:
+        return user_view(user)
+
+    def build(tx: TransactWrite) -> None:
+        tx.update(user, actions=actions, condition=UserModel.status == "active")
+        if released:
+            tx.delete(UniqueModel(guard_key("phone", released)))
+
+    transact(build)
+    return profile(user_id)
+
+
+def change_password(user_id: str, *, current: str | None, new: str) -> int:
+    """Set a new password and end every other session; returns the new token version."""
+    from chalicelib.services import signin
+
+    user = load(user_id)
+    rules.password(new, username_value=user.username, field="new_password")
+    if user.password_hash is not None:
+        signin.check_password(user, current or "", error=WrongPassword)
+    version = int(user.token_version) + 1
+    user.update(
+        actions=[
+            UserModel.password_hash.set(passwords.hash_password(new)),
+            UserModel.token_version.set(version),
+        ]
+    )
+    return version
+
+
+def delete(user_id: str, *, password: str | None) -> None:
+    """Close the account now: sessions end and its names are freed; the purge job removes the
+    rest in the background."""
+    from chalicelib.services import signin
+
+    user = load(user_id)
+    if user.password_hash is not None:
+        signin.check_password(user, password or "", error=WrongPassword)
+    held = [guard_key("username", user.username), guard_key("email", user.email)]
+    if user.google_sub:
+        held.append(guard_key("google", user.google_sub))
+    if user.phone and user.phone_verified:
+        held.append(guard_key("phone", user.phone))
+
+    def build(tx: TransactWrite) -> None:
+        tx.update(
+            user,
+            actions=[
+                UserModel.status.set("deleted"),
+                UserModel.deleted_at.set(utcnow()),
+                UserModel.token_version.add(1),
+            ],
+            condition=UserModel.status == "active",
+        )
+        for key in held:
+            tx.delete(UniqueModel(key), condition=UniqueModel.owner_id == user.user_id)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise NotFound("No such user.") from exc
+
+
+def purge_deleted(*, older_than_s: int = 0) -> int:
+    """Remove closed accounts' rows (a job; scans are allowed there). Returns how many."""
+    cutoff = utcnow().timestamp() - older_than_s
+    removed = 0
+    for user in UserModel.scan(UserModel.status == "deleted"):
+        if user.deleted_at is None or user.deleted_at.timestamp() > cutoff:
+            continue
+        user.delete(condition=UserModel.status == "deleted")
+        removed += 1
+    return removed

@@ -1,0 +1,79 @@
+"""Phone verification: a 6-digit code by SMS, valid for minutes and a few tries."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import get_settings
+from chalicelib.errors import InvalidCode, InvalidRequest, PhoneTaken, RateLimited
+from chalicelib.models import tokens
+from chalicelib.models.base import ConditionsFailed, transact
+from chalicelib.models.uniques import UniqueModel, guard, guard_key
+from chalicelib.models.users import UserModel
+from chalicelib.services import accounts, messages, rules
+
+MAX_TRIES = 5
+CODES_PER_HOUR = 5
+
+
+def _key(user_id: str) -> str:
+    return f"phone#{user_id}"
+
+
+def send_code(user_id: str, phone: str) -> None:
+    number = rules.phone(phone)
+    if number is None:
+        raise InvalidRequest.fields({"phone": "required"})
+    user = accounts.load(user_id)
+    sent = tokens.window_hit(f"throttle#sms#{user.user_id}", window_s=3600)
+    if sent > CODES_PER_HOUR:
+        _, left = tokens.window_count(f"throttle#sms#{user.user_id}", window_s=3600)
+        raise RateLimited(left, "Too many codes requested. Try again later.")
+    code = f"{secrets.randbelow(10**6):06d}"
+    tokens.put(
+        _key(user.user_id),
+        ttl_s=get_settings().phone_code_ttl_s,
+        user_id=user.user_id,
+        phone=number,
+        secret_hash=accounts.digest(f"{user.user_id}:{code}"),
+        attempts=0,
+    )
+    messages.send_sms(number, f"teamdrive code: {code}. It expires in 5 minutes.")
+
+
+def verify(user_id: str, phone: str, code: str) -> dict:
+    """Mark the phone verified when the code matches; the number must not be another's."""
+    number = rules.phone(phone)
+    item = tokens.find(_key(user_id))
+    if item is None or number is None or item.phone != number:
+        raise InvalidCode()
+    if not tokens.count_attempt(item.key, limit=MAX_TRIES):
+        raise InvalidCode("Too many wrong codes. Ask for a new one.")
+    expected = item.secret_hash or ""
+    if not hmac.compare_digest(expected, accounts.digest(f"{user_id}:{code.strip()}")):
+        raise InvalidCode()
+    user = accounts.load(user_id)
+    previous = user.phone if user.phone_verified and user.phone != number else None
+
+    def build(tx: TransactWrite) -> None:
+        tx.save(
+            guard("phone", number, user_id),
+            condition=UniqueModel.key.does_not_exist() | (UniqueModel.owner_id == user_id),
+        )
+        tx.update(
+            user,
+            actions=[UserModel.phone.set(number), UserModel.phone_verified.set(True)],
+            condition=UserModel.status == "active",
+        )
+        if previous:
+            tx.delete(UniqueModel(guard_key("phone", previous)))
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise PhoneTaken() from exc
+    tokens.discard(item.key)
+    return accounts.profile(user_id)

@@ -1,0 +1,68 @@
+"""Getting back in: username reminders and single-use password-reset links.
+
+Every answer is the same whether or not the account exists, so these routes cannot be used
+to learn who has an account.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from pynamodb.expressions.update import Action
+
+from chalicelib import emails
+from chalicelib.config import get_settings
+from chalicelib.errors import InvalidToken, NotFound
+from chalicelib.models import tokens
+from chalicelib.models.users import UserModel
+from chalicelib.services import accounts, messages, passwords, rules
+
+
+def forgot_username(email: str) -> None:
+    user = accounts.find_by_login(rules.email(email))
+    if user is None or not accounts.mail_allowed("username", user.user_id):
+        return
+    link = f"{get_settings().public_url}/signin"
+    messages.send_email(user.email, emails.username_reminder(user.username, link))
+
+
+def forgot_password(login_name: str) -> None:
+    user = accounts.find_by_login(login_name)
+    if user is None or not accounts.mail_allowed("reset", user.user_id):
+        return
+    settings = get_settings()
+    token = secrets.token_urlsafe(32)
+    tokens.put(
+        f"reset#{accounts.digest(token)}",
+        ttl_s=settings.reset_ttl_s,
+        user_id=user.user_id,
+        email=user.email,
+    )
+    link = f"{settings.public_url}/reset-password?token={token}"
+    messages.send_email(
+        user.email, emails.password_reset(user.username, link, settings.reset_ttl_s // 60)
+    )
+
+
+def reset_password(token: str, password: str) -> None:
+    """Set a new password from a reset link and end every session of the account.
+
+    The link arrived by email, so following it also proves the address.
+    """
+    item = tokens.find(f"reset#{accounts.digest(token)}")
+    if item is None:
+        raise InvalidToken()
+    try:
+        user = accounts.load(str(item.user_id))
+    except NotFound as exc:
+        raise InvalidToken() from exc
+    rules.password(password, username_value=user.username)
+    if tokens.take(item.key) is None:
+        raise InvalidToken()
+    actions: list[Action] = [
+        UserModel.password_hash.set(passwords.hash_password(password)),
+        UserModel.token_version.add(1),
+    ]
+    if item.email == user.email:
+        actions.append(UserModel.email_verified.set(True))
+    user.update(actions=actions)

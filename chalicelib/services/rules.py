@@ -1,0 +1,92 @@
+"""What makes a username, email, password, nickname or phone acceptable.
+
+Each check returns the normalised value or raises InvalidRequest naming the field; lengths are
+counted in Unicode code points, as the contract says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.errors import InvalidRequest
+
+USERNAME = re.compile(r"[a-z0-9_.-]{3,30}")
+# Deliberately plain: one @, no spaces or controls, a dot in the domain. Mail delivery is the
+# real check (verification).
+EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]{2,}")
+PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _bad(field: str, reason: str) -> InvalidRequest:
+    return InvalidRequest.fields({field: reason})
+
+
+def username(value: str, field: str = "username") -> str:
+    lowered = value.strip().lower()
+    if not USERNAME.fullmatch(lowered):
+        raise _bad(field, "3 to 30 characters: letters a-z, digits, '_', '.' or '-'")
+    return lowered
+
+
+def email(value: str, field: str = "email") -> str:
+    cleaned = value.strip()
+    if len(cleaned) > 254 or not EMAIL.fullmatch(cleaned):
+        raise _bad(field, "not a valid email address")
+    local, _, domain = cleaned.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def password(value: str, *, username_value: str | None = None, field: str = "password") -> str:
+    if not 8 <= len(value) <= 128:
+        raise _bad(field, "8 to 128 characters")
+    if value.isdigit():
+        raise _bad(field, "must not be all digits")
+    if username_value and value.casefold() == username_value.casefold():
+        raise _bad(field, "must not be the username")
+    return value
+
+
+def nickname(value: str | None, field: str = "nickname") -> str | None:
+    if value is None:
+        return None
+    cleaned = value.strip()
+    if len(cleaned) > 50:
+        raise _bad(field, "at most 50 characters")
+    if CONTROL.search(cleaned):
+        raise _bad(field, "must not contain control characters")
+    return cleaned or None
+
+
+def phone(value: str | None, field: str = "phone") -> str | None:
+    if value is None:
+        return None
+    cleaned = re.sub(r"[\s()-]", "", value)
+    if cleaned == "":
+        return None
+    if not PHONE.fullmatch(cleaned):
+        raise _bad(field, "an international number in E.164 form, like +821012345678")
+    return cleaned
+
+
+def mask_email(address: str) -> str:
+    """``j***@example.com``: enough for the owner to recognise, not to harvest."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def collect(*checks: Callable[[], Any]) -> list[Any]:
+    """Run every check and return their values; one InvalidRequest names every failed field."""
+    values: list[Any] = []
+    fields: dict[str, str] = {}
+    for check in checks:
+        try:
+            values.append(check())
+        except InvalidRequest as exc:
+            fields.update(exc.details.get("fields", {}))
+            values.append(None)
+    if fields:
+        raise InvalidRequest.fields(fields)
+    return values

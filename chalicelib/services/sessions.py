@@ -1,0 +1,180 @@
+"""Sessions: short-lived JWT access tokens and rotating opaque refresh tokens.
+
+A sign-in starts a family. Each refresh rotates the family's token; showing a rotated token
+again means it was stolen or replayed, so the whole family is revoked:
+
+    login ─> R1 ──refresh──> R2 ──refresh──> R3
+              └── R1 shown again ──> family revoked: R3 and every access token of it stop
+
+Access tokens carry the user's ``token_version`` (``ver``) and the family id (``sid``); bumping
+the version ends every session of the user at once, and each request checks it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+import jwt
+
+from chalicelib.config import get_settings
+from chalicelib.errors import AccountDisabled, Unauthenticated
+from chalicelib.models import tokens
+from chalicelib.models.users import UserModel
+from chalicelib.services import signing
+
+ALGORITHM = "HS256"
+AUDIENCE = "teamdrive-api"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is calling, as the access token and the user row say."""
+
+    user_id: str
+    family_id: str
+    is_admin: bool
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    family_id: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _refresh_key(refresh_token: str) -> str:
+    return f"refresh#{_digest(refresh_token)}"
+
+
+def _family_key(family_id: str) -> str:
+    return f"family#{family_id}"
+
+
+def issue_access(user_id: str, *, version: int, family_id: str) -> str:
+    settings = get_settings()
+    ring = signing.key_ring()
+    now = int(time.time())
+    claims = {
+        "iss": settings.public_url,
+        "aud": AUDIENCE,
+        "sub": user_id,
+        "iat": now,
+        "exp": now + settings.access_ttl_s,
+        "ver": version,
+        "sid": family_id,
+    }
+    return jwt.encode(
+        claims, ring.keys[ring.current], algorithm=ALGORITHM, headers={"kid": ring.current}
+    )
+
+
+def decode_access(token: str) -> dict:
+    """The verified claims of an access token, or Unauthenticated."""
+    try:
+        header = jwt.get_unverified_header(token)
+        key = signing.verification_key(str(header.get("kid", "")))
+        if key is None or header.get("alg") != ALGORITHM:
+            raise Unauthenticated()
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=get_settings().public_url,
+            options={"require": ["exp", "iat", "sub", "ver", "sid", "iss", "aud"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated() from exc
+
+
+def authenticate(access_token: str) -> Actor:
+    """The actor behind a valid access token whose session is still current."""
+    claims = decode_access(access_token)
+    try:
+        user = UserModel.get(claims["sub"])
+    except UserModel.DoesNotExist as exc:
+        raise Unauthenticated() from exc
+    if user.status != "active" or user.token_version != claims["ver"]:
+        raise Unauthenticated()
+    if user.disabled:
+        raise AccountDisabled()
+    return Actor(user_id=user.user_id, family_id=claims["sid"], is_admin=bool(user.is_admin))
+
+
+def start(user: UserModel) -> Tokens:
+    """Open a new session family for a user who has just proved who they are."""
+    family_id = uuid.uuid4().hex
+    ttl = get_settings().refresh_ttl_s
+    tokens.put(
+        _family_key(family_id),
+        ttl_s=ttl,
+        user_id=user.user_id,
+        status="active",
+        version=int(user.token_version),
+    )
+    return _issue(user, family_id)
+
+
+def _issue(user: UserModel, family_id: str) -> Tokens:
+    settings = get_settings()
+    refresh_token = secrets.token_urlsafe(32)
+    tokens.put(
+        _refresh_key(refresh_token),
+        ttl_s=settings.refresh_ttl_s,
+        user_id=user.user_id,
+        family_id=family_id,
+        status="active",
+    )
+    access = issue_access(user.user_id, version=int(user.token_version), family_id=family_id)
+    return Tokens(access, refresh_token, settings.access_ttl_s, family_id)
+
+
+def rotate(refresh_token: str) -> tuple[Tokens, UserModel]:
+    """Trade a refresh token for a new pair; a replayed token revokes its family."""
+    item = tokens.find(_refresh_key(refresh_token))
+    if item is None or item.family_id is None:
+        raise Unauthenticated("The session has ended. Sign in again.")
+    if not tokens.transition(item, from_status="active", to_status="rotated"):
+        revoke(item.family_id)
+        raise Unauthenticated("This session was ended because its token was used twice.")
+    family = tokens.find(_family_key(item.family_id))
+    try:
+        user = UserModel.get(str(item.user_id))
+    except UserModel.DoesNotExist as exc:
+        raise Unauthenticated() from exc
+    if (
+        family is None
+        or family.status != "active"
+        or family.version != user.token_version
+        or user.status != "active"
+    ):
+        raise Unauthenticated("The session has ended. Sign in again.")
+    if user.disabled:
+        raise AccountDisabled()
+    return _issue(user, item.family_id), user
+
+
+def revoke(family_id: str) -> None:
+    family = tokens.find(_family_key(family_id))
+    if family is not None:
+        tokens.transition(family, from_status="active", to_status="revoked")
+
+
+def revoke_by_refresh(refresh_token: str) -> None:
+    item = tokens.find(_refresh_key(refresh_token))
+    if item is not None and item.family_id:
+        revoke(item.family_id)
+
+
+def keep_family(family_id: str, *, version: int) -> None:
+    """Carry one family over a version bump (the caller's own session on a password change)."""
+    tokens.set_version(_family_key(family_id), version)

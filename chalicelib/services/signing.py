@@ -1,0 +1,80 @@
+"""The keys that sign access tokens, read from Secrets Manager once per container.
+
+The secret is a JSON object: ``current`` names the key id that signs, every other member maps a
+key id to its secret. Rotation adds a key and points ``current`` at it while the old key still
+verifies (see the README's runbook); a token with a key id this container has not seen makes it
+read the secret again, at most once a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.errors import ConfigError
+
+_REREAD_AFTER_S = 60.0
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    current: str
+    keys: dict[str, bytes]
+
+
+def parse_secret(raw: str) -> KeyRing:
+    try:
+        data = json.loads(raw)
+        current = data["current"]
+        keys = {kid: value.encode() for kid, value in data.items() if kid != "current"}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError("the signing-key secret is not a JSON object with 'current'") from exc
+    if current not in keys or any(len(value) < 32 for value in keys.values()):
+        raise ConfigError("the signing-key secret needs its current key, each of 32+ bytes")
+    return KeyRing(current=current, keys=keys)
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.ring: KeyRing | None = None
+        self.read_at = 0.0
+        self.lock = threading.Lock()
+
+    def load(self) -> KeyRing:
+        secret_id = get_settings().signing_secret_id
+        raw = aws.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+        self.ring = parse_secret(raw)
+        self.read_at = time.monotonic()
+        return self.ring
+
+
+_cache = _Cache()
+
+
+def key_ring() -> KeyRing:
+    ring = _cache.ring
+    if ring is not None:
+        return ring
+    with _cache.lock:
+        return _cache.ring or _cache.load()
+
+
+def verification_key(kid: str) -> bytes | None:
+    """The secret for ``kid``; an unknown id re-reads the secret if the last read is old."""
+    ring = key_ring()
+    if kid in ring.keys:
+        return ring.keys[kid]
+    with _cache.lock:
+        if time.monotonic() - _cache.read_at >= _REREAD_AFTER_S:
+            ring = _cache.load()
+    return ring.keys.get(kid)
+
+
+def reset_cache() -> None:
+    with _cache.lock:
+        _cache.ring = None
+        _cache.read_at = 0.0

@@ -1,0 +1,190 @@
+"""Fixtures for every test: a fresh moto per test with the stack's own resources, settings
+from the environment, and factories for users and signed-in clients."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+
+from chalicelib import aws, models
+from chalicelib.config import get_settings
+from chalicelib.services import passwords, signing
+from infra.local.provision import prepare_mail, provision
+from tests.client import Api
+
+REGION = "us-east-1"
+SITE = "http://localhost:8000"
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "STAGE": "test",
+    "PUBLIC_URL": SITE,
+    "MAIL_FROM": "teamdrive <no-reply@teamdrive.test>",
+    # Cheap hashing keeps the suite fast; the production parameters are in config.py.
+    "ARGON2_TIME_COST": "1",
+    "ARGON2_MEMORY_KIB": "1024",
+}
+
+
+def reset_caches() -> None:
+    get_settings.cache_clear()
+    aws.reset_clients()
+    models.reset_connections()
+    signing.reset_cache()
+    passwords.reset_cache()
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("GOOGLE_CLIENT_ID", raising=False)
+    monkeypatch.delenv("GOOGLE_CERTS_URL", raising=False)
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    reset_caches()
+    yield TEST_ENV
+    reset_caches()
+
+
+@pytest.fixture
+def stack(settings_env: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """moto with every resource of infra/stack.yaml, as the local runner makes them."""
+    with mock_aws():
+        session = boto3.session.Session(region_name=REGION)
+        outputs = provision(session, stage="test", site_origin=SITE)
+        prepare_mail(session.client("ses"), settings_env["MAIL_FROM"])
+        yield outputs
+    reset_caches()
+
+
+@pytest.fixture
+def app_client(stack: dict[str, Any]) -> Iterator[Any]:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="test") as client:
+        yield client
+
+
+@pytest.fixture
+def new_api(app_client: Any) -> Callable[..., Api]:
+    """A fresh client with its own cookie jar (a browser, or a script with ``bearer``)."""
+    return lambda **kw: Api(app_client, **kw)
+
+
+@pytest.fixture
+def api(new_api: Callable[..., Api]) -> Api:
+    return new_api()
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str | None
+
+
+@pytest.fixture
+def outbox(stack: dict[str, Any]) -> Callable[[], list[Mail]]:
+    """Every email SES accepted, oldest first."""
+    from moto.ses.models import ses_backends
+
+    def read() -> list[Mail]:
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
+        mails = []
+        for message in backend.sent_messages:
+            body = getattr(message, "body", None)
+            text, html = (body, None) if isinstance(body, str) else (body or {}, None)
+            if isinstance(body, dict):
+                text, html = body.get("text", ""), body.get("html")
+            mails.append(Mail(message.destinations["ToAddresses"][0], message.subject, text, html))
+        return mails
+
+    return read
+
+
+def link_token(mail: Mail, path: str) -> str:
+    match = re.search(rf"{re.escape(path)}\?token=([A-Za-z0-9_\-]+)", mail.text)
+    assert match, mail.text
+    return match.group(1)
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    email: str
+    password: str
+
+
+@pytest.fixture
+def make_user(api: Api, outbox: Callable[[], list[Mail]]) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        username: str | None = None,
+        *,
+        email: str | None = None,
+        password: str = "correct horse 1",
+        verified: bool = True,
+        **extra: Any,
+    ) -> User:
+        name = username or f"user{next(counter)}"
+        address = email or f"{name}@example.com"
+        reply = Api(api.client).post(
+            "/auth/register",
+            {"username": name, "email": address, "password": password, **extra},
+        )
+        assert reply.status == 201, reply.body
+        user = reply.json["user"]
+        if verified:
+            mail = [m for m in outbox() if m.to == user["email"]][-1]
+            token = link_token(mail, "/verify-email")
+            assert Api(api.client).post("/auth/verify-email", {"token": token}).status == 200
+        return User(user["id"], user["username"], user["email"], password)
+
+    return make
+
+
+@pytest.fixture
+def login(new_api: Callable[..., Api]) -> Callable[[User], Api]:
+    """A browser signed in as ``user`` (cookies and CSRF)."""
+
+    def sign_in(user: User) -> Api:
+        browser = new_api()
+        reply = browser.post("/auth/login", {"login": user.username, "password": user.password})
+        assert reply.status == 200, reply.body
+        return browser
+
+    return sign_in
+
+
+@pytest.fixture
+def token_client(new_api: Callable[..., Api]) -> Callable[[User], Api]:
+    """A script signed in as ``user`` with a bearer token."""
+
+    def sign_in(user: User) -> Api:
+        script = new_api()
+        reply = script.post("/auth/token", {"login": user.username, "password": user.password})
+        assert reply.status == 200, reply.body
+        script.bearer = reply.json["access_token"]
+        script.refresh_token = reply.json["refresh_token"]  # type: ignore[attr-defined]
+        return script
+
+    return sign_in
+
+
+os.environ.setdefault("MOTO_DISABLE_GLOBAL_CORS", "true")

@@ -18,8 +18,6 @@ import time
 import uuid
 from dataclasses import dataclass
 
-import jwt
-
 from chalicelib.config import get_settings
 from chalicelib.errors import AccountDisabled, Unauthenticated
 from chalicelib.models import tokens
@@ -60,6 +58,8 @@ def _family_key(family_id: str) -> str:
 
 
 def issue_access(user_id: str, *, version: int, family_id: str) -> str:
+    import jwt  # deferred: PyJWT loads cryptography, ~0.1 s the API's cold start need not pay
+
     settings = get_settings()
     ring = signing.key_ring()
     now = int(time.time())
@@ -79,6 +79,8 @@ def issue_access(user_id: str, *, version: int, family_id: str) -> str:
 
 def decode_access(token: str) -> dict:
     """The verified claims of an access token, or Unauthenticated."""
+    import jwt
+
     try:
         header = jwt.get_unverified_header(token)
         key = signing.verification_key(str(header.get("kid", "")))

@@ -1,0 +1,19 @@
+"""``make bench``: run every benchmark and print its table."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import cold_start
+
+BENCHES = [cold_start.run]
+
+
+def main() -> None:
+    for bench in BENCHES:
+        sys.stdout.write(bench() + "\n\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -84,7 +84,7 @@ def refresh() -> Any:
         raise Unauthenticated("No session to refresh. Sign in again.")
     session.check_csrf(request, jar)
     result = signin.refresh(jar[session.REFRESH])
-    cookies = session.session_cookies(result.tokens, new_csrf=False)
+    cookies = session.session_cookies(result.tokens, csrf=jar[session.CSRF])
     return json_response(
         {"user": result.user, "expires_in": result.tokens.expires_in}, headers=cookies
     )

@@ -86,18 +86,21 @@ def _cookie(name: str, value: str, *, path: str, max_age: int, http_only: bool) 
     return "; ".join(parts)
 
 
-def session_cookies(tokens: sessions.Tokens, *, new_csrf: bool = True) -> dict[str, Any]:
-    """Cookies for a session; a refresh keeps the CSRF value that open pages already hold."""
+def session_cookies(tokens: sessions.Tokens, *, csrf: str | None = None) -> dict[str, Any]:
+    """Cookies for a session. A refresh passes the CSRF value that open pages already hold,
+    which is set again so that it lives as long as the refreshed session."""
     ttl = get_settings().refresh_ttl_s
-    jar = [
-        _cookie(
-            ACCESS, tokens.access_token, path="/api", max_age=tokens.expires_in, http_only=True
-        ),
-        _cookie(REFRESH, tokens.refresh_token, path="/api/auth", max_age=ttl, http_only=True),
-    ]
-    if new_csrf:
-        jar.append(_cookie(CSRF, secrets.token_urlsafe(24), path="/", max_age=ttl, http_only=False))
-    return {"Set-Cookie": jar}
+    return {
+        "Set-Cookie": [
+            _cookie(
+                ACCESS, tokens.access_token, path="/api", max_age=tokens.expires_in, http_only=True
+            ),
+            _cookie(REFRESH, tokens.refresh_token, path="/api/auth", max_age=ttl, http_only=True),
+            _cookie(
+                CSRF, csrf or secrets.token_urlsafe(24), path="/", max_age=ttl, http_only=False
+            ),
+        ]
+    }
 
 
 def access_cookie(access_token: str) -> dict[str, Any]:

@@ -13,9 +13,12 @@ from typing import Any
 from chalicelib.errors import InvalidRequest
 
 USERNAME = re.compile(r"[a-z0-9_.-]{3,30}")
-# Deliberately plain: one @, no spaces or controls, a dot in the domain. Mail delivery is the
-# real check (verification).
-EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]{2,}")
+# The addresses mail services deliver to: an ASCII dot-atom local part and a DNS domain.
+# Anything looser (quoted local parts, raw Unicode) SES refuses, so we refuse it first.
+EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
 PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -33,7 +36,7 @@ def username(value: str, field: str = "username") -> str:
 
 def email(value: str, field: str = "email") -> str:
     cleaned = value.strip()
-    if len(cleaned) > 254 or not EMAIL.fullmatch(cleaned):
+    if len(cleaned) > 254 or len(cleaned.partition("@")[0]) > 64 or not EMAIL.fullmatch(cleaned):
         raise _bad(field, "not a valid email address")
     local, _, domain = cleaned.rpartition("@")
     return f"{local}@{domain.lower()}"

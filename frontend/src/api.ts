@@ -1,0 +1,304 @@
+// The one typed client of the teamdrive HTTP API (shared/API.md). It owns the cookie
+// session's rules: same-origin credentials, the CSRF header on unsafe requests, one refresh
+// and one retry after a 401, and turning every failure into an ApiError.
+
+export interface Storage {
+  quota_bytes: number;
+  used_bytes: number;
+  file_count: number;
+  root_folder_id: string;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  email_verified: boolean;
+  nickname: string | null;
+  phone: string | null;
+  phone_verified: boolean;
+  is_admin: boolean;
+  created_at: string;
+  storage: Storage;
+}
+
+export interface SiteConfig {
+  google_client_id: string | null;
+}
+
+export interface RegisterInput {
+  username: string;
+  email: string;
+  password: string;
+  nickname?: string;
+  phone?: string;
+}
+
+export interface ProfileUpdate {
+  nickname?: string | null;
+  phone?: string | null;
+}
+
+export type ErrorDetails = Record<string, unknown> & { fields?: Record<string, string> };
+
+/** An error answer of the API, or a failure to reach it (`code: "network"`, `status: 0`). */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly status: number;
+  readonly code: string;
+  readonly details: ErrorDetails;
+  /** Field name → reason, from `details.fields`; empty when the server named none. */
+  readonly fields: Record<string, string>;
+  /** Seconds to wait, from the `Retry-After` header (429, 503); null when absent. */
+  readonly retryAfter: number | null;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    details?: ErrorDetails;
+    retryAfter?: number | null;
+  }) {
+    super(init.message);
+    this.status = init.status;
+    this.code = init.code;
+    this.details = init.details ?? {};
+    this.fields = this.details.fields ?? {};
+    this.retryAfter = init.retryAfter ?? null;
+  }
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export const CSRF_COOKIE = "td_csrf";
+export const CSRF_HEADER = "X-CSRF-Token";
+
+function documentCookies(): string {
+  return typeof document === "undefined" ? "" : document.cookie;
+}
+
+/** The value of a cookie readable by script, or null. */
+export function readCookie(name: string, cookies: string = documentCookies()): string | null {
+  for (const part of cookies.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() !== name) continue;
+    const raw = part.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return null;
+}
+
+/** `Retry-After` as seconds from now: either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // An HTTP date names a weekday and a month; anything else is not one.
+  if (!/[a-z]/i.test(trimmed)) return null;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringFields(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, reason] of Object.entries(value)) {
+    out[key] = typeof reason === "string" ? reason : JSON.stringify(reason);
+  }
+  return out;
+}
+
+async function errorFromResponse(response: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's HTML page, an empty body): fall through to the status.
+  }
+  const error = isRecord(body) ? body.error : undefined;
+  if (isRecord(error) && typeof error.code === "string") {
+    const details: ErrorDetails = isRecord(error.details) ? { ...error.details } : {};
+    const fields = stringFields(details.fields);
+    if (fields) details.fields = fields;
+    else delete details.fields;
+    return new ApiError({
+      status: response.status,
+      code: error.code,
+      message: typeof error.message === "string" ? error.message : response.statusText,
+      details,
+      retryAfter,
+    });
+  }
+  return new ApiError({
+    status: response.status,
+    code: response.status >= 500 ? "internal" : `http_${String(response.status)}`,
+    message: response.statusText || `HTTP ${String(response.status)}`,
+    retryAfter,
+  });
+}
+
+export interface ApiClientOptions {
+  /** Where the API lives; `/api` on the site's own origin. */
+  baseUrl?: string;
+  /** Called when a session could not be refreshed, so the app can show sign-in. */
+  onSessionExpired?: () => void;
+}
+
+export class ApiClient {
+  private readonly baseUrl: string;
+  private onSessionExpired: () => void;
+  private refreshing: Promise<boolean> | null = null;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? "/api").replace(/\/+$/, "");
+    this.onSessionExpired = options.onSessionExpired ?? (() => undefined);
+  }
+
+  setSessionExpiredHandler(handler: () => void): void {
+    this.onSessionExpired = handler;
+  }
+
+  /** Sends one request; answers the parsed JSON body (undefined for an empty one). */
+  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    if (response.ok) return parseBody<T>(response);
+
+    if (response.status === 401 && !path.startsWith("/auth/")) {
+      const first = await errorFromResponse(response);
+      // A wrong password given to a signed-in route is not a lost session.
+      if (first.code === "invalid_credentials") throw first;
+      if (!(await this.refreshOnce())) {
+        this.onSessionExpired();
+        throw first;
+      }
+      const retried = await this.send(method, path, body);
+      if (retried.ok) return parseBody<T>(retried);
+      throw await errorFromResponse(retried);
+    }
+    throw await errorFromResponse(response);
+  }
+
+  /** One refresh shared by every request that met a 401 at the same time. */
+  private refreshOnce(): Promise<boolean> {
+    this.refreshing ??= this.send("POST", "/auth/refresh")
+      .then((response) => response.ok)
+      .catch(() => false)
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  private async send(method: Method, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET") {
+      const token = readCookie(CSRF_COOKIE);
+      if (token !== null) headers[CSRF_HEADER] = token;
+    }
+    const init: RequestInit = { method, headers, credentials: "same-origin" };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    try {
+      return await fetch(this.baseUrl + path, init);
+    } catch (cause) {
+      throw new ApiError({
+        status: 0,
+        code: "network",
+        message: cause instanceof Error ? cause.message : "Network error",
+      });
+    }
+  }
+
+  // --- accounts and sessions -------------------------------------------------------------
+
+  register(input: RegisterInput): Promise<User> {
+    return this.request<{ user: User }>("POST", "/auth/register", input).then(userOf);
+  }
+  verifyEmail(token: string): Promise<User> {
+    return this.request<{ user: User }>("POST", "/auth/verify-email", { token }).then(userOf);
+  }
+  resendVerification(email: string): Promise<void> {
+    return this.request("POST", "/auth/resend-verification", { email });
+  }
+  login(login: string, password: string): Promise<User> {
+    return this.request<{ user: User }>("POST", "/auth/login", { login, password }).then(userOf);
+  }
+  logout(): Promise<void> {
+    return this.request("POST", "/auth/logout");
+  }
+  logoutAll(): Promise<void> {
+    return this.request("POST", "/auth/logout-all");
+  }
+  google(credential: string): Promise<{ user: User; created: boolean }> {
+    return this.request("POST", "/auth/google", { credential });
+  }
+  forgotUsername(email: string): Promise<void> {
+    return this.request("POST", "/auth/forgot-username", { email });
+  }
+  forgotPassword(login: string): Promise<void> {
+    return this.request("POST", "/auth/forgot-password", { login });
+  }
+  resetPassword(token: string, password: string): Promise<void> {
+    return this.request("POST", "/auth/reset-password", { token, password });
+  }
+  sendPhoneCode(phone: string): Promise<void> {
+    return this.request("POST", "/auth/phone/code", { phone });
+  }
+  verifyPhone(phone: string, code: string): Promise<User> {
+    return this.request<{ user: User }>("POST", "/auth/phone/verify", { phone, code }).then(userOf);
+  }
+
+  // --- the signed-in user ----------------------------------------------------------------
+
+  me(): Promise<User> {
+    return this.request<{ user: User }>("GET", "/users/me").then(userOf);
+  }
+  updateMe(update: ProfileUpdate): Promise<User> {
+    return this.request<{ user: User }>("PATCH", "/users/me", update).then(userOf);
+  }
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.request("POST", "/users/me/password", {
+      current_password: currentPassword,
+      new_password: newPassword,
+    });
+  }
+  deleteMe(password?: string): Promise<void> {
+    return this.request("DELETE", "/users/me", password === undefined ? {} : { password });
+  }
+}
+
+function userOf(body: { user: User }): User {
+  return body.user;
+}
+
+async function parseBody<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  return (text === "" ? undefined : JSON.parse(text)) as T;
+}
+
+/** The site's runtime settings; a missing or broken file means no optional features. */
+export async function loadSiteConfig(url = "/config.json"): Promise<SiteConfig> {
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return { google_client_id: null };
+    const body: unknown = await response.json();
+    const id = isRecord(body) ? body.google_client_id : null;
+    return { google_client_id: typeof id === "string" && id !== "" ? id : null };
+  } catch {
+    return { google_client_id: null };
+  }
+}
+
+/** The app's client: the API on the site's own origin. */
+export const api = new ApiClient();

@@ -1,0 +1,33 @@
+// A button that shows progress while its request runs and cannot be pressed twice.
+import type { ComponentChildren, JSX } from "preact";
+
+export interface ButtonProps {
+  type?: "button" | "submit";
+  variant?: "primary" | "secondary" | "danger" | "link";
+  busy?: boolean;
+  disabled?: boolean;
+  onClick?: () => void;
+  children: ComponentChildren;
+}
+
+export function Button({
+  type = "button",
+  variant = "primary",
+  busy = false,
+  disabled = false,
+  onClick,
+  children,
+}: ButtonProps): JSX.Element {
+  return (
+    <button
+      type={type}
+      class={`button button--${variant}`}
+      disabled={disabled || busy}
+      aria-busy={busy ? "true" : undefined}
+      onClick={onClick}
+    >
+      {busy && <span class="spinner" aria-hidden="true" />}
+      <span>{children}</span>
+    </button>
+  );
+}

@@ -1,0 +1,79 @@
+// The signed-in person's account: profile, phone, password, sessions and deletion. Each
+// section saves on its own and reports the fresh user object to the session.
+import type { JSX } from "preact";
+import type { User } from "../api";
+import { Page } from "../components/Page";
+import { formatBytes, formatDate, useI18n } from "../i18n";
+import { DeleteAccountSection } from "./account/DeleteAccountSection";
+import { NicknameForm } from "./account/NicknameForm";
+import { PasswordSection } from "./account/PasswordSection";
+import { PhoneSection } from "./account/PhoneSection";
+import { SessionsSection } from "./account/SessionsSection";
+
+export function Account({ user }: { user: User }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Page title={t("account.title")} width="wide">
+      <div class="sections">
+        <section class="card" aria-labelledby="profile-title">
+          <h2 id="profile-title" class="card__title">
+            {t("account.profile")}
+          </h2>
+          <Profile user={user} />
+          <NicknameForm user={user} />
+        </section>
+        <PhoneSection user={user} />
+        <PasswordSection user={user} />
+        <SessionsSection />
+        <DeleteAccountSection />
+      </div>
+    </Page>
+  );
+}
+
+function Profile({ user }: { user: User }): JSX.Element {
+  const { t, lang } = useI18n();
+  const { quota_bytes: quota, used_bytes: used } = user.storage;
+  const percent = quota > 0 ? Math.min(100, Math.round((used / quota) * 100)) : 0;
+  return (
+    <dl class="facts">
+      <div class="facts__row">
+        <dt>{t("field.username")}</dt>
+        <dd>{user.username}</dd>
+      </div>
+      <div class="facts__row">
+        <dt>{t("field.email")}</dt>
+        <dd>
+          <span class="facts__value">{user.email}</span>{" "}
+          {user.email_verified ? (
+            <span class="badge badge--ok">{t("account.verified")}</span>
+          ) : (
+            <span class="badge badge--warn">{t("account.not_verified")}</span>
+          )}
+        </dd>
+      </div>
+      <div class="facts__row">
+        <dt>{t("account.member_since")}</dt>
+        <dd>{formatDate(lang, user.created_at)}</dd>
+      </div>
+      <div class="facts__row">
+        <dt>{t("account.files")}</dt>
+        <dd>{new Intl.NumberFormat(lang).format(user.storage.file_count)}</dd>
+      </div>
+      <div class="facts__row">
+        <dt>{t("account.storage")}</dt>
+        <dd>
+          <span>
+            {t("account.storage_used", {
+              used: formatBytes(lang, used),
+              quota: formatBytes(lang, quota),
+            })}
+          </span>
+          <span class="usage" aria-hidden="true">
+            <span class="usage__fill" style={{ width: `${String(percent)}%` }} />
+          </span>
+        </dd>
+      </div>
+    </dl>
+  );
+}

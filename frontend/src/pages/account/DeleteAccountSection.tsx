@@ -1,0 +1,92 @@
+// Deleting the account for good, behind a confirmation dialog that asks for the password.
+import type { JSX } from "preact";
+import { useRef, useState } from "preact/hooks";
+import { api, ApiError } from "../../api";
+import { Button } from "../../components/Button";
+import { Dialog } from "../../components/Dialog";
+import { Field } from "../../components/Field";
+import { Notice } from "../../components/Notice";
+import { describeError } from "../../errors";
+import { withFlash } from "../../flash";
+import { focusProblem, useAction, useForm } from "../../form";
+import { useI18n } from "../../i18n";
+import { navigate } from "../../router";
+import { useSession } from "../../session";
+
+export function DeleteAccountSection(): JSX.Element {
+  const { t, lang } = useI18n();
+  const { setUser } = useSession();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLFormElement>(null);
+  const action = useAction();
+  const form = useForm({ password: "" }, {});
+
+  const close = (): void => {
+    if (action.busy) return;
+    setOpen(false);
+    form.reset();
+    action.setError(null);
+  };
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const password = form.values.password;
+    const result = await action.run(() => api.deleteMe(password === "" ? undefined : password));
+    if (result.ok) {
+      setOpen(false);
+      setUser(null);
+      navigate("/signin", { replace: true, state: withFlash("flash.account_deleted") });
+      return;
+    }
+    const { error } = result;
+    if (error instanceof ApiError && error.code === "wrong_password") {
+      form.setServerError("password", "error.wrong_password");
+      action.setError(null);
+    } else {
+      form.showServerFields(error);
+    }
+    focusProblem(ref.current);
+  };
+
+  return (
+    <section class="card card--danger" aria-labelledby="delete-title">
+      <h2 id="delete-title" class="card__title">
+        {t("account.delete")}
+      </h2>
+      <p class="muted">{t("account.delete_intro")}</p>
+      <div class="actions">
+        <Button
+          variant="danger"
+          onClick={() => {
+            setOpen(true);
+          }}
+        >
+          {t("account.delete_open")}
+        </Button>
+      </div>
+      <Dialog open={open} title={t("account.delete_confirm_title")} onClose={close}>
+        <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
+          <p>{t("account.delete_confirm_text")}</p>
+          <Field
+            label={t("field.password")}
+            type="password"
+            optional
+            revealable
+            autoComplete="current-password"
+            hint={t("account.delete_password_hint")}
+            {...form.field("password")}
+          />
+          {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+          <div class="actions actions--end">
+            <Button variant="secondary" disabled={action.busy} onClick={close}>
+              {t("common.cancel")}
+            </Button>
+            <Button type="submit" variant="danger" busy={action.busy}>
+              {t("account.delete_submit")}
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </section>
+  );
+}

@@ -7,7 +7,8 @@ import logging
 import sys
 from typing import Any
 
-_logger = logging.getLogger("teamdrive")
+# Not "teamdrive": that is the Chalice app's own logger, which Chalice sets to ERROR.
+_logger = logging.getLogger("teamdrive.events")
 if not _logger.handlers:
     _handler = logging.StreamHandler(sys.stdout)
     _handler.setFormatter(logging.Formatter("%(message)s"))

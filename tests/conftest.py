@@ -3,7 +3,6 @@ from the environment, and factories for users and signed-in clients."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from chalicelib import aws, models
 from chalicelib.config import get_settings
 from chalicelib.services import passwords, signing
+from infra.local.outbox import Outbox
 from infra.local.provision import prepare_mail, provision
 from tests.client import Api
 
@@ -99,19 +99,15 @@ class Mail:
 
 @pytest.fixture
 def outbox(stack: dict[str, Any]) -> Callable[[], list[Mail]]:
-    """Every email SES accepted, oldest first."""
-    from moto.ses.models import ses_backends
+    """Every email SES accepted, oldest first, read as the local runner's outbox reads it."""
+    box = Outbox(account_id=DEFAULT_ACCOUNT_ID, region=REGION)
 
     def read() -> list[Mail]:
-        backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
-        mails = []
-        for message in backend.sent_messages:
-            body = getattr(message, "body", None)
-            text, html = (body, None) if isinstance(body, str) else (body or {}, None)
-            if isinstance(body, dict):
-                text, html = body.get("text", ""), body.get("html")
-            mails.append(Mail(message.destinations["ToAddresses"][0], message.subject, text, html))
-        return mails
+        return [
+            Mail(item["to"], item["subject"], item["text"], item.get("html"))
+            for item in reversed(box.items())
+            if item["kind"] == "email"
+        ]
 
     return read
 
@@ -185,6 +181,3 @@ def token_client(new_api: Callable[..., Api]) -> Callable[[User], Api]:
         return script
 
     return sign_in
-
-
-os.environ.setdefault("MOTO_DISABLE_GLOBAL_CORS", "true")

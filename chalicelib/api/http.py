@@ -181,7 +181,7 @@ class Body:
             raise InvalidRequest("The body must be a JSON object.")
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InvalidRequest("The body is not valid JSON.") from exc
         if not isinstance(data, dict):
             raise InvalidRequest("The body must be a JSON object.")
@@ -208,6 +208,11 @@ class Body:
             return None
         if len(value) > max_len:
             self.problems[name] = f"at most {max_len} characters"
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: JSON allows it, Unicode text does not
+            self.problems[name] = "must be valid Unicode text"
             return None
         return value
 

@@ -73,10 +73,6 @@ def optional_actor(request: Request) -> sessions.Actor | None:
         return None
 
 
-def uses_cookies(request: Request) -> bool:
-    return bearer(request) is None
-
-
 def _cookie(name: str, value: str, *, path: str, max_age: int, http_only: bool) -> str:
     parts = [f"{name}={value}", f"Path={path}", f"Max-Age={max_age}", "SameSite=Lax"]
     if http_only:
@@ -100,13 +96,6 @@ def session_cookies(tokens: sessions.Tokens, *, csrf: str | None = None) -> dict
                 CSRF, csrf or secrets.token_urlsafe(24), path="/", max_age=ttl, http_only=False
             ),
         ]
-    }
-
-
-def access_cookie(access_token: str) -> dict[str, Any]:
-    max_age = get_settings().access_ttl_s
-    return {
-        "Set-Cookie": [_cookie(ACCESS, access_token, path="/api", max_age=max_age, http_only=True)]
     }
 
 

@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api import session
 from chalicelib.api.http import Body, json_response, no_content, route
-from chalicelib.services import accounts, sessions
+from chalicelib.services import accounts
 
 bp = Blueprint(__name__)
 
@@ -33,18 +33,15 @@ def update_me() -> Any:
 
 @route(bp, "/users/me/password", methods=["POST"])
 def change_password() -> Any:
-    request = bp.current_request
-    caller = session.actor(request)
-    body = Body.of(request)
+    caller = session.actor(bp.current_request)
+    body = Body.of(bp.current_request)
     current = body.text("current_password", required=False, max_len=1024)
     new = body.text("new_password", max_len=1024)
     body.check()
-    version = accounts.change_password(caller.user_id, current=current, new=new)
-    # Every other session ended with the version bump; the caller's carries over.
-    sessions.keep_family(caller.family_id, version=version)
-    access = sessions.issue_access(caller.user_id, version=version, family_id=caller.family_id)
-    headers = session.access_cookie(access) if session.uses_cookies(request) else {}
-    return no_content(headers)
+    accounts.change_password(
+        caller.user_id, current=current, new=new, keep_session=caller.family_id
+    )
+    return no_content()
 
 
 @route(bp, "/users/me", methods=["DELETE"])

@@ -12,9 +12,20 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.models.base import Region, TableName, epoch, utcnow
+
+
+class ByFamilyOwner(GlobalSecondaryIndex["TokenModel"]):
+    """Session families by their user (sparse: only family items carry ``family_owner``)."""
+
+    class Meta:
+        index_name = "by_family_owner"
+        projection = AllProjection()
+
+    family_owner = UnicodeAttribute(hash_key=True)
 
 
 class TokenModel(Model):
@@ -24,6 +35,7 @@ class TokenModel(Model):
 
     key = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute(null=True)
+    family_owner = UnicodeAttribute(null=True)
     family_id = UnicodeAttribute(null=True)
     # refresh: "active" → "rotated"; family: "active" → "revoked".
     status = UnicodeAttribute(null=True)
@@ -35,6 +47,8 @@ class TokenModel(Model):
     hits = NumberAttribute(null=True)
     window_start = NumberAttribute(null=True)
     expires_ttl = TTLAttribute()
+
+    by_family_owner = ByFamilyOwner()
 
     def expired(self, now: datetime | None = None) -> bool:
         return self.expires_ttl <= (now or utcnow())
@@ -89,16 +103,6 @@ def transition(item: TokenModel, *, from_status: str, to_status: str) -> bool:
             return False
         raise
     return True
-
-
-def set_version(key: str, version: int) -> None:
-    try:
-        TokenModel(key).update(
-            actions=[TokenModel.version.set(version)], condition=TokenModel.key.exists()
-        )
-    except UpdateError as exc:
-        if not _conditional_failed(exc):
-            raise
 
 
 def count_attempt(key: str, *, limit: int) -> bool:
@@ -164,3 +168,12 @@ def window_count(key: str, *, window_s: int) -> tuple[int, int]:
     if left <= 0:
         return 0, 0
     return int(item.hits or 0), left
+
+
+def families_of(user_id: str) -> list[TokenModel]:
+    """The user's live session families."""
+    return [
+        item
+        for item in TokenModel.by_family_owner.query(user_id)
+        if not item.expired() and item.status == "active"
+    ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -40,6 +43,10 @@ class UserModel(Model):
     root_folder_id = UnicodeAttribute()
     # Bumped to end every session at once (logout-all, password reset, deletion).
     token_version = NumberAttribute(default=0)
+    # Session families ended one by one (sign-out, a replayed refresh token): family id →
+    # epoch seconds. Their access tokens stop at once; an entry older than the access-token
+    # lifetime has nothing left to stop and is pruned.
+    revoked_sessions: MapAttribute[str, Any] = MapAttribute(default=dict)
 
     @property
     def active(self) -> bool:

@@ -24,7 +24,7 @@ from chalicelib.models import tokens
 from chalicelib.models.base import ConditionsFailed, transact, utcnow
 from chalicelib.models.uniques import UniqueModel, guard, guard_key, owner_of
 from chalicelib.models.users import UserModel
-from chalicelib.services import messages, passwords, rules
+from chalicelib.services import messages, passwords, rules, sessions
 
 UNSET: Any = object()
 MAILS_PER_HOUR = 5
@@ -218,22 +218,16 @@ def update_profile(user_id: str, *, nickname: Any = UNSET, phone: Any = UNSET) -
     return profile(user_id)
 
 
-def change_password(user_id: str, *, current: str | None, new: str) -> int:
-    """Set a new password and end every other session; returns the new token version."""
+def change_password(user_id: str, *, current: str | None, new: str, keep_session: str) -> None:
+    """Set a new password and end every session but the caller's."""
     from chalicelib.services import signin
 
     user = load(user_id)
     rules.password(new, username_value=user.username, field="new_password")
     if user.password_hash is not None:
         signin.check_password(user, current or "", error=WrongPassword)
-    version = int(user.token_version) + 1
-    user.update(
-        actions=[
-            UserModel.password_hash.set(passwords.hash_password(new)),
-            UserModel.token_version.set(version),
-        ]
-    )
-    return version
+    user.update(actions=[UserModel.password_hash.set(passwords.hash_password(new))])
+    sessions.end_others(user_id, keep=keep_session)
 
 
 def delete(user_id: str, *, password: str | None) -> None:

@@ -33,15 +33,18 @@ def send_code(user_id: str, phone: str) -> None:
         _, left = tokens.window_count(f"throttle#sms#{user.user_id}", window_s=3600)
         raise RateLimited(left, "Too many codes requested. Try again later.")
     code = f"{secrets.randbelow(10**6):06d}"
+    ttl = get_settings().phone_code_ttl_s
     tokens.put(
         _key(user.user_id),
-        ttl_s=get_settings().phone_code_ttl_s,
+        ttl_s=ttl,
         user_id=user.user_id,
         phone=number,
         secret_hash=accounts.digest(f"{user.user_id}:{code}"),
         attempts=0,
     )
-    messages.send_sms(number, f"teamdrive code: {code}. It expires in 5 minutes.")
+    minutes = max(1, round(ttl / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    messages.send_sms(number, f"teamdrive code: {code}. It expires in {minutes} {unit}.")
 
 
 def verify(user_id: str, phone: str, code: str) -> dict:

@@ -6,6 +6,9 @@ again means it was stolen or replayed, so the whole family is revoked:
     login ─> R1 ──refresh──> R2 ──refresh──> R3
               └── R1 shown again ──> family revoked: R3 and every access token of it stop
 
+A revoked family is noted on the user row (``revoked_sessions``), which each request reads
+anyway, so ending one session costs requests no extra read.
+
 Access tokens carry the user's ``token_version`` (``ver``) and the family id (``sid``); bumping
 the version ends every session of the user at once, and each request checks it.
 """
@@ -107,6 +110,8 @@ def authenticate(access_token: str) -> Actor:
         raise Unauthenticated() from exc
     if user.status != "active" or user.token_version != claims["ver"]:
         raise Unauthenticated()
+    if user.revoked_sessions is not None and claims["sid"] in user.revoked_sessions.as_dict():
+        raise Unauthenticated("This session has ended.")
     if user.disabled:
         raise AccountDisabled()
     return Actor(user_id=user.user_id, family_id=claims["sid"], is_admin=bool(user.is_admin))
@@ -120,6 +125,7 @@ def start(user: UserModel) -> Tokens:
         _family_key(family_id),
         ttl_s=ttl,
         user_id=user.user_id,
+        family_owner=user.user_id,
         status="active",
         version=int(user.token_version),
     )
@@ -166,9 +172,28 @@ def rotate(refresh_token: str) -> tuple[Tokens, UserModel]:
 
 
 def revoke(family_id: str) -> None:
+    """End one session: its refresh token fails, and its access tokens stop at once."""
     family = tokens.find(_family_key(family_id))
-    if family is not None:
-        tokens.transition(family, from_status="active", to_status="revoked")
+    if family is None:
+        return
+    tokens.transition(family, from_status="active", to_status="revoked")
+    try:
+        user = UserModel.get(str(family.user_id))
+    except UserModel.DoesNotExist:
+        return
+    now = int(time.time())
+    cutoff = now - get_settings().access_ttl_s
+    if user.revoked_sessions is None:  # a row written before sessions were noted there
+        user.update(actions=[UserModel.revoked_sessions.set({family_id: now})])
+        return
+    noted = user.revoked_sessions.as_dict()
+    stale = [sid for sid, at in noted.items() if int(at) < cutoff]
+    user.update(
+        actions=[
+            UserModel.revoked_sessions[family_id].set(now),
+            *(UserModel.revoked_sessions[sid].remove() for sid in stale if sid != family_id),
+        ]
+    )
 
 
 def revoke_by_refresh(refresh_token: str) -> None:
@@ -177,6 +202,12 @@ def revoke_by_refresh(refresh_token: str) -> None:
         revoke(item.family_id)
 
 
-def keep_family(family_id: str, *, version: int) -> None:
-    """Carry one family over a version bump (the caller's own session on a password change)."""
-    tokens.set_version(_family_key(family_id), version)
+def end_others(user_id: str, *, keep: str) -> int:
+    """End every session of the user but ``keep`` (the caller's); returns how many ended."""
+    ended = 0
+    for family in tokens.families_of(user_id):
+        family_id = family.key.removeprefix("family#")
+        if family_id != keep:
+            revoke(family_id)
+            ended += 1
+    return ended

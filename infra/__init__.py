@@ -1,0 +1,1 @@
+"""Infrastructure: the CloudFormation stack of the stateful resources and its local twin."""

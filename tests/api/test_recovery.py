@@ -1,0 +1,197 @@
+"""Getting back in: /auth/forgot-username, /auth/forgot-password and /auth/reset-password."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.client import assert_error
+from tests.conftest import link_token, reset_caches
+
+NEW_PASSWORD = "a brand new secret"
+
+
+def accepted(reply) -> None:
+    assert reply.status == 202, reply.body
+    assert reply.json == {"status": "accepted"}
+
+
+def mails_to(outbox, address: str) -> list:
+    return [mail for mail in outbox() if mail.to == address]
+
+
+def reset_token(api, outbox, user) -> str:
+    """Ask for a reset link for ``user`` and return the token it carries."""
+    accepted(api.post("/auth/forgot-password", {"login": user.username}))
+    mail = mails_to(outbox, user.email)[-1]
+    assert mail.subject == "Reset your teamdrive password"
+    return link_token(mail, "http://localhost:8000/reset-password")
+
+
+# --- forgotten usernames ----------------------------------------------------------------
+
+
+def test_forgot_username_emails_the_username(api, make_user, outbox):
+    user = make_user("alice")
+    before = len(outbox())
+
+    accepted(api.post("/auth/forgot-username", {"email": "alice@example.com"}))
+
+    [mail] = outbox()[before:]
+    assert mail.to == "alice@example.com"
+    assert mail.subject == "Your teamdrive username"
+    assert f"is: {user.username}" in mail.text
+
+
+def test_forgot_username_finds_the_address_in_any_case(api, make_user, outbox):
+    make_user("alice")
+    before = len(outbox())
+
+    accepted(api.post("/auth/forgot-username", {"email": "ALICE@Example.COM"}))
+
+    assert [mail.to for mail in outbox()[before:]] == ["alice@example.com"]
+
+
+def test_forgot_username_answers_alike_for_an_unknown_address_and_sends_nothing(api, outbox):
+    accepted(api.post("/auth/forgot-username", {"email": "nobody@example.com"}))
+
+    assert outbox() == []
+
+
+# --- forgotten passwords ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"login": "ALICE"},
+        {"login": "alice@example.com"},
+        {"email": "Alice@Example.com"},
+    ],
+    ids=["login-username-any-case", "login-email", "email-field-any-case"],
+)
+def test_forgot_password_emails_a_reset_link(api, make_user, outbox, body):
+    make_user("alice")
+    before = len(outbox())
+
+    accepted(api.post("/auth/forgot-password", body))
+
+    [mail] = outbox()[before:]
+    assert mail.to == "alice@example.com"
+    assert "30 minutes" in mail.text
+    assert link_token(mail, "http://localhost:8000/reset-password")
+
+
+@pytest.mark.parametrize(
+    "body", [{"login": "nobody"}, {"email": "nobody@example.com"}], ids=["username", "email"]
+)
+def test_forgot_password_answers_alike_for_an_unknown_account_and_sends_nothing(api, outbox, body):
+    accepted(api.post("/auth/forgot-password", body))
+
+    assert outbox() == []
+
+
+def test_forgot_password_requires_a_login(api):
+    details = assert_error(api.post("/auth/forgot-password", {}), 400, "invalid_request")
+
+    assert set(details["fields"]) == {"login"}
+
+
+# --- resetting --------------------------------------------------------------------------
+
+
+def test_reset_password_replaces_the_password(api, make_user, outbox):
+    user = make_user("alice")
+    token = reset_token(api, outbox, user)
+
+    reply = api.post("/auth/reset-password", {"token": token, "password": NEW_PASSWORD})
+
+    assert reply.status == 204, reply.body
+    old = api.post("/auth/login", {"login": "alice", "password": user.password})
+    assert_error(old, 401, "invalid_credentials")
+    new = api.post("/auth/login", {"login": "alice", "password": NEW_PASSWORD})
+    assert new.status == 200, new.body
+
+
+def test_reset_link_works_once(api, make_user, outbox):
+    token = reset_token(api, outbox, make_user("alice"))
+    assert (
+        api.post("/auth/reset-password", {"token": token, "password": NEW_PASSWORD}).status == 204
+    )
+
+    again = api.post("/auth/reset-password", {"token": token, "password": "another secret 2"})
+
+    assert_error(again, 400, "invalid_token")
+    assert api.post("/auth/login", {"login": "alice", "password": NEW_PASSWORD}).status == 200
+
+
+def test_reset_link_expires(api, make_user, outbox, monkeypatch):
+    user = make_user("alice")
+    monkeypatch.setenv("RESET_TTL_S", "1")
+    reset_caches()
+    token = reset_token(api, outbox, user)
+
+    time.sleep(1.5)
+
+    reply = api.post("/auth/reset-password", {"token": token, "password": NEW_PASSWORD})
+    assert_error(reply, 400, "invalid_token")
+    assert api.post("/auth/login", {"login": "alice", "password": user.password}).status == 200
+
+
+def test_reset_refuses_a_tampered_token(api, make_user, outbox):
+    token = reset_token(api, outbox, make_user("alice"))
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+
+    reply = api.post("/auth/reset-password", {"token": tampered, "password": NEW_PASSWORD})
+
+    assert_error(reply, 400, "invalid_token")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short12", "1234567890", "ALICE-smith"],
+    ids=["7-chars", "all-digits", "username"],
+)
+def test_reset_enforces_the_password_rules_without_spending_the_link(
+    api, make_user, outbox, password
+):
+    user = make_user("alice-smith")
+    token = reset_token(api, outbox, user)
+
+    reply = api.post("/auth/reset-password", {"token": token, "password": password})
+
+    details = assert_error(reply, 400, "invalid_request")
+    assert set(details["fields"]) == {"password"}
+    assert (
+        api.post("/auth/reset-password", {"token": token, "password": NEW_PASSWORD}).status == 204
+    )
+
+
+def test_reset_ends_every_session(api, make_user, outbox, login, token_client):
+    user = make_user("alice")
+    browser, script = login(user), token_client(user)
+    assert browser.get("/users/me").status == 200
+    token = reset_token(api, outbox, user)
+
+    assert (
+        api.post("/auth/reset-password", {"token": token, "password": NEW_PASSWORD}).status == 204
+    )
+
+    assert_error(browser.get("/users/me"), 401, "unauthenticated")
+    assert_error(script.get("/users/me"), 401, "unauthenticated")
+    refresh = api.post("/auth/token", {"refresh_token": script.refresh_token})
+    assert_error(refresh, 401, "unauthenticated")
+
+
+def test_reset_verifies_an_unverified_address(api, make_user, outbox):
+    user = make_user("alice", verified=False)
+    token = reset_token(api, outbox, user)
+
+    assert (
+        api.post("/auth/reset-password", {"token": token, "password": NEW_PASSWORD}).status == 204
+    )
+
+    reply = api.post("/auth/login", {"login": "alice", "password": NEW_PASSWORD})
+    assert reply.status == 200, reply.body
+    assert reply.json["user"]["email_verified"] is True

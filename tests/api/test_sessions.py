@@ -1,0 +1,521 @@
+"""Sessions: bearer tokens, refresh rotation and replay, signing out, forged access tokens, and
+the events that end sessions (password change, password reset, a disabled account)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import jwt
+import pytest
+from moto import mock_aws
+
+from chalicelib.models.users import UserModel
+from infra.local.provision import prepare_mail, provision
+from tests.client import assert_error
+from tests.conftest import REGION, SITE, TEST_ENV, link_token, reset_caches
+
+PASSWORD = "correct horse 1"
+NEW_PASSWORD = "another horse 2"
+SECRET_ID = "teamdrive/test/signing-key"
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[dict[str, Any]]:
+    """One moto stack for this module instead of conftest's one per test (about a second each).
+
+    Every test makes its own users (see ``make_user``), so tests stay independent.
+    """
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("AWS_ENDPOINT_URL", "GOOGLE_CLIENT_ID", "GOOGLE_CERTS_URL"):
+            env.delenv(name, raising=False)
+        for name, value in TEST_ENV.items():
+            env.setenv(name, value)
+        reset_caches()
+        with mock_aws():
+            session = boto3.session.Session(region_name=REGION)
+            outputs = provision(session, stage="test", site_origin=SITE)
+            prepare_mail(session.client("ses"), TEST_ENV["MAIL_FROM"])
+            yield outputs
+        reset_caches()
+
+
+@pytest.fixture
+def make_user(make_user):
+    """conftest's factory, with a username of its own for each user of the shared stack."""
+
+    def make(username: str | None = None, **fields: Any):
+        return make_user(username or f"u{uuid.uuid4().hex[:12]}", **fields)
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user()
+
+
+def refresh_by_body(new_api, refresh_token: str, route: str = "/auth/token"):
+    return new_api().post(route, {"refresh_token": refresh_token})
+
+
+def me(client):
+    return client.get("/users/me")
+
+
+def as_bearer(new_api, access_token: str):
+    return new_api(bearer=access_token)
+
+
+def as_cookie(new_api, access_token: str):
+    return new_api(jar={"td_access": access_token})
+
+
+TRANSPORTS = [pytest.param(as_bearer, id="bearer"), pytest.param(as_cookie, id="cookie")]
+
+
+def set_cookies(reply) -> dict[str, str]:
+    """The Set-Cookie lines of a reply, by cookie name."""
+    return {line.split("=", 1)[0]: line for line in reply.cookies()}
+
+
+# --- bearer tokens --------------------------------------------------------------------------
+
+
+def test_token_answers_a_bearer_pair(new_api, user):
+    reply = new_api().post("/auth/token", {"login": user.username, "password": PASSWORD})
+    assert reply.status == 200, reply.body
+    body = reply.json
+    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 900
+    assert body["access_token"].count(".") == 2
+    assert body["refresh_token"] and body["refresh_token"] != body["access_token"]
+
+
+def test_bearer_token_works_without_csrf_header_or_cookies(token_client, user):
+    script = token_client(user)
+    assert script.jar == {}
+    assert me(script).json["user"]["id"] == user.id
+    reply = script.patch("/users/me", {"nickname": "Scripted"})
+    assert reply.status == 200, reply.body
+    assert reply.json["user"]["nickname"] == "Scripted"
+
+
+@pytest.mark.parametrize("route", ["/auth/token", "/auth/refresh"])
+def test_refresh_token_in_the_body_rotates_the_pair(new_api, token_client, user, route):
+    script = token_client(user)
+    reply = refresh_by_body(new_api, script.refresh_token, route)
+    assert reply.status == 200, reply.body
+    body = reply.json
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 900
+    assert body["refresh_token"] != script.refresh_token
+    assert me(as_bearer(new_api, body["access_token"])).status == 200
+    assert reply.cookies() == []
+
+
+def test_refresh_by_cookie_sets_new_session_cookies_and_keeps_the_csrf_cookie(login, user):
+    browser = login(user)
+    before = dict(browser.jar)
+    reply = browser.post("/auth/refresh")
+    assert reply.status == 200, reply.body
+    assert reply.json["user"]["id"] == user.id
+    assert reply.json["expires_in"] == 900
+    assert {"td_access", "td_refresh"} <= set(set_cookies(reply))
+    # td_csrf may be set again to live as long as the session, but keeps its value.
+    assert browser.jar["td_csrf"] == before["td_csrf"]
+    assert browser.jar["td_refresh"] != before["td_refresh"]
+    assert me(browser).status == 200
+    # The CSRF value pages already hold still works for unsafe requests.
+    assert browser.patch("/users/me", {"nickname": "Still Me"}).status == 200
+
+
+@pytest.mark.parametrize(
+    "jar",
+    [pytest.param({}, id="no-cookies"), pytest.param({"td_csrf": "x"}, id="only-csrf-cookie")],
+)
+def test_refresh_without_a_refresh_token_is_unauthenticated(new_api, jar):
+    reply = new_api(jar=dict(jar)).post("/auth/refresh", headers={"x-csrf-token": "x"})
+    assert_error(reply, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize(
+    "refresh_token, status, code",
+    [
+        pytest.param("never-issued", 401, "unauthenticated", id="never-issued"),
+        pytest.param("", 400, "invalid_request", id="empty"),
+        pytest.param("x" * 201, 400, "invalid_request", id="too-long"),
+        pytest.param(12345, 400, "invalid_request", id="number"),
+    ],
+)
+@pytest.mark.parametrize("route", ["/auth/token", "/auth/refresh"])
+def test_a_refresh_token_never_issued_is_refused(new_api, route, refresh_token, status, code):
+    details = assert_error(refresh_by_body(new_api, refresh_token, route), status, code)
+    if status == 400:
+        assert set(details["fields"]) == {"refresh_token"}
+
+
+# --- replaying a rotated refresh token --------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["/auth/token", "/auth/refresh"])
+def test_replayed_refresh_token_is_refused_and_revokes_its_whole_family(
+    new_api, token_client, user, route
+):
+    script = token_client(user)
+    rotated = refresh_by_body(new_api, script.refresh_token, route)
+    assert rotated.status == 200
+    assert_error(refresh_by_body(new_api, script.refresh_token, route), 401, "unauthenticated")
+    newest = rotated.json["refresh_token"]
+    assert_error(refresh_by_body(new_api, newest, route), 401, "unauthenticated")
+
+
+def test_replayed_refresh_cookie_revokes_the_browser_family(new_api, login, user):
+    browser = login(user)
+    stolen = dict(browser.jar)
+    assert browser.post("/auth/refresh").status == 200
+    thief = new_api(jar=stolen)
+    assert_error(thief.post("/auth/refresh"), 401, "unauthenticated")
+    assert_error(browser.post("/auth/refresh"), 401, "unauthenticated")
+
+
+def test_replay_stops_the_access_tokens_of_the_revoked_family(new_api, token_client, user):
+    # sessions.py: "R1 shown again -> family revoked: R3 and every access token of it stop".
+    script = token_client(user)
+    rotated = refresh_by_body(new_api, script.refresh_token)
+    assert rotated.status == 200
+    assert_error(refresh_by_body(new_api, script.refresh_token), 401, "unauthenticated")
+    newest_access = as_bearer(new_api, rotated.json["access_token"])
+    assert_error(me(newest_access), 401, "unauthenticated")
+
+
+def test_replay_leaves_the_users_other_sessions_alone(new_api, token_client, login, user):
+    script, browser = token_client(user), login(user)
+    assert refresh_by_body(new_api, script.refresh_token).status == 200
+    assert_error(refresh_by_body(new_api, script.refresh_token), 401, "unauthenticated")
+    assert me(browser).status == 200
+    assert browser.post("/auth/refresh").status == 200
+
+
+# --- signing out ----------------------------------------------------------------------------
+
+
+def test_logout_clears_the_session_cookies(login, user):
+    browser = login(user)
+    reply = browser.post("/auth/logout")
+    assert reply.status == 204, reply.body
+    cleared = set_cookies(reply)
+    assert sorted(cleared) == ["td_access", "td_csrf", "td_refresh"]
+    for name, line in cleared.items():
+        assert line.startswith(f"{name}=;"), line
+        assert "Max-Age=0" in line, line
+    assert browser.jar == {}
+
+
+@pytest.mark.parametrize(
+    "drop_access_cookie",
+    [pytest.param(False, id="with-access-cookie"), pytest.param(True, id="refresh-cookie-only")],
+)
+def test_logout_revokes_the_browser_refresh_family(new_api, login, user, drop_access_cookie):
+    browser = login(user)
+    refresh_token = browser.jar["td_refresh"]
+    if drop_access_cookie:  # an access cookie past its 15 minutes is gone from the browser
+        del browser.jar["td_access"]
+    assert browser.post("/auth/logout").status == 204
+    assert_error(refresh_by_body(new_api, refresh_token), 401, "unauthenticated")
+
+
+def test_logout_by_bearer_revokes_its_family_only(new_api, token_client, user):
+    script, other = token_client(user), token_client(user)
+    assert script.post("/auth/logout").status == 204
+    assert_error(refresh_by_body(new_api, script.refresh_token), 401, "unauthenticated")
+    assert refresh_by_body(new_api, other.refresh_token).status == 200
+    assert me(other).status == 200
+
+
+def test_logout_without_a_session_still_answers_204(api):
+    assert api.post("/auth/logout").status == 204
+
+
+def test_logout_all_stops_every_session_at_once(new_api, login, token_client, user):
+    browser, script = login(user), token_client(user)
+    browser_refresh = browser.jar["td_refresh"]
+    reply = script.post("/auth/logout-all")
+    assert reply.status == 204, reply.body
+    assert_error(me(browser), 401, "unauthenticated")
+    assert_error(me(script), 401, "unauthenticated")
+    assert_error(refresh_by_body(new_api, browser_refresh), 401, "unauthenticated")
+    assert_error(refresh_by_body(new_api, script.refresh_token), 401, "unauthenticated")
+    assert_error(browser.post("/auth/refresh"), 401, "unauthenticated")
+
+
+def test_logout_all_by_cookie_clears_the_callers_cookies(login, user):
+    browser = login(user)
+    reply = browser.post("/auth/logout-all")
+    assert reply.status == 204
+    assert all("Max-Age=0" in line for line in set_cookies(reply).values())
+    assert browser.jar == {}
+
+
+def test_signing_in_again_after_logout_all_works(new_api, token_client, login, user):
+    assert token_client(user).post("/auth/logout-all").status == 204
+    assert me(login(user)).status == 200
+
+
+# --- forged and broken access tokens ----------------------------------------------------------
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64json(value: dict[str, Any]) -> str:
+    return b64url(json.dumps(value, separators=(",", ":")).encode())
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def sign(claims: dict[str, Any], key: bytes, *, kid: str | None, alg: str = "HS256") -> str:
+    return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid} if kid else None)
+
+
+def without(claims: dict[str, Any], name: str) -> dict[str, Any]:
+    return {key: value for key, value in claims.items() if key != name}
+
+
+@dataclass(frozen=True)
+class Genuine:
+    """A real access token of a live session, its claims, and the key that signed it."""
+
+    token: str
+    claims: dict[str, Any]
+    kid: str
+    key: bytes
+
+    def resigned(self, claims: dict[str, Any], **options: Any) -> str:
+        return sign(claims, self.key, **{"kid": self.kid, **options})
+
+
+@pytest.fixture(scope="module")
+def issued() -> dict[str, Any]:
+    """What ``genuine`` made, kept for the module: the tests using it only read it."""
+    return {}
+
+
+@pytest.fixture
+def genuine(issued, token_client, make_user) -> Genuine:
+    if not issued:
+        access = token_client(make_user()).bearer
+        # The signing key, read from Secrets Manager in moto as the app reads it.
+        secrets = boto3.client("secretsmanager", region_name=REGION)
+        ring = json.loads(secrets.get_secret_value(SecretId=SECRET_ID)["SecretString"])
+        kid = ring["current"]
+        issued["genuine"] = Genuine(access, claims_of(access), kid, ring[kid].encode())
+    return issued["genuine"]
+
+
+def _payload_changed(g: Genuine) -> str:
+    header, _, signature = g.token.split(".")
+    return ".".join([header, b64json({**g.claims, "exp": g.claims["exp"] + 86400}), signature])
+
+
+def _alg_none(g: Genuine) -> str:
+    return f"{b64json({'alg': 'none', 'typ': 'JWT', 'kid': g.kid})}.{b64json(g.claims)}."
+
+
+def _alg_none_keeping_signature(g: Genuine) -> str:
+    return ".".join([b64json({"alg": "none", "kid": g.kid}), *g.token.split(".")[1:]])
+
+
+NOW = int(time.time())
+# Each makes, from a genuine token, one that must be refused.
+FORGERIES: dict[str, Callable[[Genuine], str]] = {
+    "payload-changed": _payload_changed,
+    "signed-with-another-key": lambda g: sign(g.claims, b"k" * 48, kid=g.kid),
+    "alg-none": _alg_none,
+    "alg-none-keeping-signature": _alg_none_keeping_signature,
+    "signature-stripped": lambda g: g.token.rsplit(".", 1)[0] + ".",
+    "hs512-with-the-real-key": lambda g: g.resigned(g.claims, alg="HS512"),
+    "hs384-with-the-real-key": lambda g: g.resigned(g.claims, alg="HS384"),
+    "expired": lambda g: g.resigned({**g.claims, "iat": NOW - 3600, "exp": NOW - 60}),
+    "not-yet-valid": lambda g: g.resigned({**g.claims, "nbf": NOW + 3600}),
+    "wrong-audience": lambda g: g.resigned({**g.claims, "aud": "another-api"}),
+    "wrong-issuer": lambda g: g.resigned({**g.claims, "iss": "https://evil.example"}),
+    "unknown-kid": lambda g: g.resigned(g.claims, kid="retired-key"),
+    "no-kid": lambda g: g.resigned(g.claims, kid=None),
+    "missing-ver": lambda g: g.resigned(without(g.claims, "ver")),
+    "missing-sid": lambda g: g.resigned(without(g.claims, "sid")),
+    "missing-exp": lambda g: g.resigned(without(g.claims, "exp")),
+    "missing-sub": lambda g: g.resigned(without(g.claims, "sub")),
+    "missing-aud": lambda g: g.resigned(without(g.claims, "aud")),
+    "missing-iss": lambda g: g.resigned(without(g.claims, "iss")),
+    "stale-version": lambda g: g.resigned({**g.claims, "ver": g.claims["ver"] - 1}),
+    "version-as-string": lambda g: g.resigned({**g.claims, "ver": str(g.claims["ver"])}),
+    "unknown-user": lambda g: g.resigned({**g.claims, "sub": uuid.uuid4().hex}),
+    "two-segments": lambda g: g.token.rsplit(".", 1)[0],
+}
+BROKEN = {"garbage": "garbage", "not-base64": "!!!.###.$$$", "dots-only": ".."}
+
+
+def test_a_token_rebuilt_with_the_real_key_is_accepted(new_api, genuine):
+    # The control for the forgeries below: rebuilding a token this way yields a valid one.
+    rebuilt = genuine.resigned(dict(genuine.claims))
+    for transport in (as_bearer, as_cookie):
+        assert me(transport(new_api, rebuilt)).json["user"]["id"] == genuine.claims["sub"]
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("forge", list(FORGERIES.values()), ids=list(FORGERIES))
+def test_a_forged_access_token_is_unauthenticated(new_api, genuine, forge, transport):
+    forged = forge(genuine)
+    assert forged != genuine.token
+    assert_error(me(transport(new_api, forged)), 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("token", list(BROKEN.values()), ids=list(BROKEN))
+def test_a_broken_access_token_is_unauthenticated(new_api, token, transport):
+    assert_error(me(transport(new_api, token)), 401, "unauthenticated")
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        pytest.param("Basic dXNlcjpwYXNz", id="basic"),
+        pytest.param("Bearer", id="bearer-without-token"),
+        pytest.param("Bearer    ", id="bearer-blank"),
+        pytest.param("Token abc", id="other-scheme"),
+    ],
+)
+def test_an_authorization_header_without_a_bearer_token_is_unauthenticated(api, authorization):
+    assert_error(
+        api.get("/users/me", headers={"authorization": authorization}), 401, "unauthenticated"
+    )
+
+
+def test_a_request_without_credentials_is_unauthenticated(api):
+    assert_error(me(api), 401, "unauthenticated")
+
+
+# --- events that end sessions -----------------------------------------------------------------
+
+
+def change_password(client, current: str = PASSWORD, new: str = NEW_PASSWORD):
+    return client.post("/users/me/password", {"current_password": current, "new_password": new})
+
+
+def test_password_change_ends_other_sessions_but_keeps_the_callers_cookie_session(
+    new_api, login, token_client, user
+):
+    browser, other_browser, script = login(user), login(user), token_client(user)
+    old_access = browser.jar["td_access"]
+    reply = change_password(browser)
+    assert reply.status == 204, reply.body
+    # The caller's session goes on as it was: no new cookies are needed.
+    assert set_cookies(reply) == {}
+    assert browser.jar["td_access"] == old_access
+
+    assert_error(me(other_browser), 401, "unauthenticated")
+    assert_error(me(script), 401, "unauthenticated")
+    assert_error(other_browser.post("/auth/refresh"), 401, "unauthenticated")
+    assert_error(refresh_by_body(new_api, script.refresh_token), 401, "unauthenticated")
+
+    assert me(browser).status == 200
+    assert browser.post("/auth/refresh").status == 200
+    assert me(browser).status == 200
+
+
+def test_password_change_switches_the_password(new_api, login, user):
+    assert change_password(login(user)).status == 204
+    old = new_api().post("/auth/login", {"login": user.username, "password": PASSWORD})
+    assert_error(old, 401, "invalid_credentials")
+    new = new_api().post("/auth/login", {"login": user.username, "password": NEW_PASSWORD})
+    assert new.status == 200
+
+
+def test_password_change_by_bearer_keeps_the_callers_refresh_family(new_api, token_client, user):
+    script, other = token_client(user), token_client(user)
+    reply = change_password(script)
+    assert reply.status == 204, reply.body
+    assert reply.cookies() == []
+    assert_error(refresh_by_body(new_api, other.refresh_token), 401, "unauthenticated")
+    assert_error(me(other), 401, "unauthenticated")
+    kept = refresh_by_body(new_api, script.refresh_token)
+    assert kept.status == 200, kept.body
+    assert me(as_bearer(new_api, kept.json["access_token"])).status == 200
+
+
+def test_a_wrong_current_password_changes_nothing(new_api, login, token_client, user):
+    browser, script = login(user), token_client(user)
+    assert_error(change_password(browser, current="not my password"), 403, "wrong_password")
+    assert me(browser).status == 200
+    assert me(script).status == 200
+    assert refresh_by_body(new_api, script.refresh_token).status == 200
+    signed_in = new_api().post("/auth/login", {"login": user.username, "password": PASSWORD})
+    assert signed_in.status == 200
+
+
+def test_reset_password_ends_every_session(new_api, api, login, token_client, outbox, user):
+    browser, script = login(user), token_client(user)
+    assert api.post("/auth/forgot-password", {"login": user.username}).status == 202
+    mail = [m for m in outbox() if m.to == user.email][-1]
+    token = link_token(mail, "/reset-password")
+    reply = api.post("/auth/reset-password", {"token": token, "password": NEW_PASSWORD})
+    assert reply.status == 204, reply.body
+
+    assert_error(me(browser), 401, "unauthenticated")
+    assert_error(me(script), 401, "unauthenticated")
+    assert_error(browser.post("/auth/refresh"), 401, "unauthenticated")
+    assert_error(refresh_by_body(new_api, script.refresh_token), 401, "unauthenticated")
+    signed_in = new_api().post("/auth/login", {"login": user.username, "password": NEW_PASSWORD})
+    assert signed_in.status == 200
+
+
+# --- a disabled account -----------------------------------------------------------------------
+
+
+def disable(user) -> None:
+    """What an operator's PATCH /admin/users/{id} does, done straight to the table."""
+    UserModel.get(user.id).update(actions=[UserModel.disabled.set(True)])
+
+
+@pytest.mark.parametrize(
+    "session",
+    [pytest.param("login", id="cookie-session"), pytest.param("token_client", id="bearer")],
+)
+def test_a_disabled_account_is_refused_on_its_live_sessions(request, user, session):
+    client = request.getfixturevalue(session)(user)
+    disable(user)
+    assert_error(me(client), 403, "account_disabled")
+    reply = client.patch("/users/me", {"nickname": "Still here"})
+    assert_error(reply, 403, "account_disabled")
+
+
+@pytest.mark.parametrize("route", ["/auth/login", "/auth/token"])
+def test_a_disabled_account_cannot_sign_in(new_api, user, route):
+    disable(user)
+    reply = new_api().post(route, {"login": user.username, "password": PASSWORD})
+    assert_error(reply, 403, "account_disabled")
+    assert reply.cookies() == []
+
+
+def test_a_disabled_account_with_a_wrong_password_reveals_nothing(new_api, user):
+    disable(user)
+    reply = new_api().post("/auth/login", {"login": user.username, "password": "not it at all"})
+    assert_error(reply, 401, "invalid_credentials")
+
+
+def test_a_disabled_account_cannot_refresh(new_api, token_client, login, user):
+    script, browser = token_client(user), login(user)
+    disable(user)
+    assert_error(refresh_by_body(new_api, script.refresh_token), 403, "account_disabled")
+    assert_error(browser.post("/auth/refresh"), 403, "account_disabled")

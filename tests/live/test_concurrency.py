@@ -1,0 +1,46 @@
+"""Uniqueness under real concurrency: parallel HTTP requests through moto's threaded server."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+PARALLEL = 20
+
+
+def fire(url: str, bodies: list[dict]) -> list[requests.Response]:
+    barrier = threading.Barrier(len(bodies))
+
+    def send(body: dict) -> requests.Response:
+        barrier.wait()
+        return requests.post(f"{url}/api/auth/register", json=body, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(send, bodies))
+
+
+def test_parallel_registrations_of_one_username_create_exactly_one_account(live):
+    bodies = [
+        {"username": "Racer", "email": f"racer{i}@example.com", "password": "correct horse 1"}
+        for i in range(PARALLEL)
+    ]
+    replies = fire(live.url, bodies)
+    statuses = Counter(r.status_code for r in replies)
+    assert statuses == {201: 1, 409: PARALLEL - 1}, statuses
+    assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} == {
+        "username_taken"
+    }
+
+
+def test_parallel_registrations_of_one_email_create_exactly_one_account(live):
+    bodies = [
+        {"username": f"mailer{i}", "email": "Same@Example.com", "password": "correct horse 1"}
+        for i in range(PARALLEL)
+    ]
+    replies = fire(live.url, bodies)
+    statuses = Counter(r.status_code for r in replies)
+    assert statuses == {201: 1, 409: PARALLEL - 1}, statuses
+    assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} == {"email_taken"}

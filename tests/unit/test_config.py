@@ -1,0 +1,206 @@
+"""Settings: defaults, parsing, what a deployed stage refuses, and the derived values."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from chalicelib.config import GOOGLE_CERTS_URL, get_settings, load_settings
+from chalicelib.errors import ConfigError
+
+PROD = {
+    "STAGE": "prod",
+    "PUBLIC_URL": "https://drive.example.com",
+    "ARGON2_TIME_COST": "2",
+    "ARGON2_MEMORY_KIB": "19456",
+}
+
+
+def test_defaults_suit_local_development():
+    settings = load_settings({})
+
+    assert settings.stage == "dev"
+    assert settings.region == "us-east-1"
+    assert settings.public_url == "http://localhost:8000"
+    assert settings.files_bucket == "teamdrive-dev-files"
+    assert settings.media_queue_url == ""
+    assert settings.signing_secret_id == "teamdrive/dev/signing-key"
+    assert settings.mail_from == "teamdrive <no-reply@teamdrive.local>"
+    assert settings.google_client_id is None
+    assert settings.google_certs_url == GOOGLE_CERTS_URL
+    assert (settings.argon2_time_cost, settings.argon2_memory_kib) == (3, 65536)
+    assert settings.argon2_parallelism == 1
+    assert settings.access_ttl_s == 15 * 60
+    assert settings.refresh_ttl_s == 14 * 24 * 3600
+    assert settings.verify_ttl_s == 24 * 3600
+    assert settings.reset_ttl_s == 30 * 60
+    assert settings.phone_code_ttl_s == 5 * 60
+    assert (settings.login_fail_limit, settings.login_fail_window_s) == (10, 15 * 60)
+    assert settings.default_quota_bytes == 10 * 1024**3
+
+
+def test_names_follow_the_stage():
+    settings = load_settings({"STAGE": "qa"})
+
+    assert settings.files_bucket == "teamdrive-qa-files"
+    assert settings.signing_secret_id == "teamdrive/qa/signing-key"
+    assert settings.table_name("users") == "qa-users"
+
+
+@pytest.mark.parametrize(
+    ("env", "region"),
+    [
+        ({"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "ap-northeast-2"}, "eu-west-1"),
+        ({"AWS_DEFAULT_REGION": "ap-northeast-2"}, "ap-northeast-2"),
+        ({"AWS_REGION": "", "AWS_DEFAULT_REGION": "ap-northeast-2"}, "ap-northeast-2"),
+    ],
+    ids=["aws-region-wins", "default-region", "empty-aws-region-ignored"],
+)
+def test_region_comes_from_the_lambda_environment(env, region):
+    assert load_settings(env).region == region
+
+
+def test_public_url_loses_its_trailing_slash():
+    assert load_settings({"PUBLIC_URL": "https://drive.example.com/"}).public_url == (
+        "https://drive.example.com"
+    )
+
+
+def test_an_empty_google_client_id_means_google_sign_in_is_off():
+    assert load_settings({"GOOGLE_CLIENT_ID": ""}).google_client_id is None
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute"),
+    [
+        ("ACCESS_TTL_S", "access_ttl_s"),
+        ("VERIFY_TTL_S", "verify_ttl_s"),
+        ("RESET_TTL_S", "reset_ttl_s"),
+        ("PHONE_CODE_TTL_S", "phone_code_ttl_s"),
+        ("LOGIN_FAIL_LIMIT", "login_fail_limit"),
+        ("DEFAULT_QUOTA_BYTES", "default_quota_bytes"),
+        ("ARGON2_MEMORY_KIB", "argon2_memory_kib"),
+    ],
+)
+def test_integer_settings_are_parsed(name, attribute):
+    assert getattr(load_settings({name: "42"}), attribute) == 42
+
+
+def test_an_empty_integer_setting_takes_its_default():
+    assert load_settings({"RESET_TTL_S": ""}).reset_ttl_s == 30 * 60
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["abc", "1.5", "1e3", " ", "0x10"],
+    ids=["letters", "decimal", "exponent", "blank", "hex"],
+)
+def test_an_integer_setting_that_is_not_an_integer_is_a_config_error(raw):
+    with pytest.raises(ConfigError, match="ACCESS_TTL_S"):
+        load_settings({"ACCESS_TTL_S": raw})
+
+
+# --- deployed stages --------------------------------------------------------------------
+
+
+def test_a_prod_stage_with_fit_settings_loads():
+    settings = load_settings(PROD)
+
+    assert settings.stage == "prod"
+    assert settings.secure_cookies is True
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"PUBLIC_URL": "http://drive.example.com"}, id="http-public-url"),
+        pytest.param({"PUBLIC_URL": "drive.example.com"}, id="schemeless-public-url"),
+        pytest.param({}, id="default-localhost-url"),
+        pytest.param({"GOOGLE_CERTS_URL": "http://127.0.0.1:8080/certs"}, id="local-google-certs"),
+        pytest.param(
+            {"GOOGLE_CERTS_URL": "https://www.googleapis.com/oauth2/v3/certs"},
+            id="other-google-certs-url",
+        ),
+        pytest.param({"ARGON2_MEMORY_KIB": "19455"}, id="argon2-memory-below-19mib"),
+        pytest.param({"ARGON2_TIME_COST": "1"}, id="argon2-time-cost-1"),
+        pytest.param({"ARGON2_MEMORY_KIB": "1024", "ARGON2_TIME_COST": "1"}, id="test-hashing"),
+    ],
+)
+def test_the_prod_stage_refuses_development_settings(changes):
+    env = {**PROD, **changes}
+    if not changes:
+        del env["PUBLIC_URL"]
+
+    with pytest.raises(ConfigError):
+        load_settings(env)
+
+
+@pytest.mark.parametrize("stage", ["dev", "test", "local"])
+def test_other_stages_accept_development_settings(stage):
+    settings = load_settings(
+        {
+            "STAGE": stage,
+            "PUBLIC_URL": "http://localhost:8000",
+            "GOOGLE_CERTS_URL": "http://127.0.0.1:8080/certs",
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_KIB": "1024",
+        }
+    )
+
+    assert settings.google_certs_url == "http://127.0.0.1:8080/certs"
+
+
+# --- derived values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "secure"),
+    [
+        ("https://drive.example.com", True),
+        ("http://localhost:8000", False),
+        ("http://drive.example.com", False),
+    ],
+    ids=["https", "local-http", "remote-http"],
+)
+def test_cookies_are_secure_exactly_when_the_site_is_https(url, secure):
+    assert load_settings({"PUBLIC_URL": url}).secure_cookies is secure
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("http://localhost:8000", "http://localhost:8000"),
+        ("https://drive.example.com", "https://drive.example.com"),
+        ("https://drive.example.com/teamdrive/", "https://drive.example.com"),
+        ("https://drive.example.com:8443/app", "https://drive.example.com:8443"),
+    ],
+    ids=["local-with-port", "bare-host", "with-path", "port-and-path"],
+)
+def test_site_origin_is_scheme_host_and_port(url, origin):
+    assert load_settings({"PUBLIC_URL": url}).site_origin == origin
+
+
+def test_table_names_are_prefixed_by_the_stage():
+    assert load_settings({"STAGE": "test"}).table_name("tokens") == "test-tokens"
+
+
+def test_settings_cannot_be_changed_after_loading():
+    settings = load_settings({})
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.stage = "prod"  # type: ignore[misc]
+
+
+def test_get_settings_reads_the_environment_once(monkeypatch):
+    monkeypatch.setenv("STAGE", "first")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().stage == "first"
+        monkeypatch.setenv("STAGE", "second")
+        assert get_settings().stage == "first"
+        get_settings.cache_clear()
+        assert get_settings().stage == "second"
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -1,0 +1,359 @@
+"""The rules of usernames, emails, passwords, nicknames and phones, checked directly."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.errors import InvalidRequest
+from chalicelib.services import rules
+
+
+def refused(check, *args, **kwargs) -> dict[str, str]:
+    """The ``details.fields`` of the InvalidRequest the check raises."""
+    with pytest.raises(InvalidRequest) as caught:
+        check(*args, **kwargs)
+    assert caught.value.code == "invalid_request"
+    return caught.value.details["fields"]
+
+
+# --- usernames --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("alice", "alice"),
+        ("AliCe", "alice"),
+        ("  bob\t", "bob"),
+        ("abc", "abc"),
+        ("a" * 30, "a" * 30),
+        ("a_b.c-d9", "a_b.c-d9"),
+    ],
+    ids=["plain", "mixed-case", "surrounding-space", "3-chars", "30-chars", "punctuation"],
+)
+def test_username_accepts_and_lowercases(given, stored):
+    assert rules.username(given) == stored
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "ab",
+        "a" * 31,
+        "",
+        "   ",
+        "al ice",
+        "alice!",
+        "al@ice",
+        "al/ice",
+        "ålice",
+        "ａｌｉｃｅ",
+        "ALİCE",
+        "alice\x00",
+        "😀😀😀",
+    ],
+    ids=[
+        "2-chars",
+        "31-chars",
+        "empty",
+        "blank",
+        "inner-space",
+        "bang",
+        "at-sign",
+        "slash",
+        "accented",
+        "fullwidth",
+        "dotted-capital-i",
+        "nul",
+        "emoji",
+    ],
+)
+def test_username_refuses(given):
+    assert set(refused(rules.username, given)) == {"username"}
+
+
+def test_username_names_the_field_it_was_given():
+    assert set(refused(rules.username, "x", field="login")) == {"login"}
+
+
+# --- emails -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("alice@example.com", "alice@example.com"),
+        ("Alice.Smith@Example.COM", "Alice.Smith@example.com"),
+        ("  bob@example.com \n", "bob@example.com"),
+        ("a+tag@sub.example.co.uk", "a+tag@sub.example.co.uk"),
+        ("o'brien@my-site.example", "o'brien@my-site.example"),
+        ("x" * 64 + "@example.com", "x" * 64 + "@example.com"),
+    ],
+    ids=[
+        "plain",
+        "domain-lowercased-local-kept",
+        "surrounding-space",
+        "plus-and-subdomains",
+        "apostrophe-and-hyphen",
+        "local-64",
+    ],
+)
+def test_email_accepts_and_lowercases_the_domain_only(given, stored):
+    assert rules.email(given) == stored
+
+
+LONG_DOMAIN = ".".join(["b" * 63] * 3) + ".com"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "alice",
+        "alice@",
+        "@example.com",
+        "alice@example",
+        "alice@example.c",
+        "alice@example.com.",
+        "alice@example.123",
+        "a@b@example.com",
+        ".alice@example.com",
+        "al..ice@example.com",
+        "alice@-example.com",
+        "al ice@example.com",
+        "alice@exa mple.com",
+        "alice\x00@example.com",
+        "alice@example.com\x7f",
+        "élise@example.com",
+        "alice@école.fr",
+        "用户@例子.广告",
+        "x" * 65 + "@example.com",
+        "x" * 64 + "@" + LONG_DOMAIN,
+        "",
+    ],
+    ids=[
+        "no-at",
+        "no-domain",
+        "no-local-part",
+        "no-dot-in-domain",
+        "one-letter-tld",
+        "trailing-dot",
+        "numeric-tld",
+        "two-ats",
+        "leading-dot",
+        "double-dot",
+        "domain-label-starts-with-hyphen",
+        "space-in-local",
+        "space-in-domain",
+        "nul",
+        "del",
+        "unicode-local-part",
+        "unicode-domain",
+        "idn",
+        "local-65",
+        "longer-than-254",
+        "empty",
+    ],
+)
+def test_email_refuses(given):
+    assert set(refused(rules.email, given)) == {"email"}
+
+
+# --- passwords --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["abcdefg1", "a" * 128, "пароль12", "🔒" * 8, "        ", "1234567a"],
+    ids=["8-chars", "128-chars", "cyrillic", "8-emoji", "8-spaces", "digits-and-a-letter"],
+)
+def test_password_accepts(given):
+    assert rules.password(given, username_value="alice") == given
+
+
+@pytest.mark.parametrize(
+    ("given", "username"),
+    [
+        ("abcdefg", None),
+        ("a" * 129, None),
+        ("🔒" * 7, None),
+        ("", None),
+        ("12345678", None),
+        ("１２３４５６７８", None),
+        ("alice-smith", "alice-smith"),
+        ("ALICE-SMITH", "alice-smith"),
+        ("alice-smith", "Alice-Smith"),
+        ("STRASSE-12", "straße-12"),
+    ],
+    ids=[
+        "7-chars",
+        "129-chars",
+        "7-emoji",
+        "empty",
+        "all-ascii-digits",
+        "all-fullwidth-digits",
+        "equals-username",
+        "username-upper",
+        "username-given-in-capitals",
+        "username-by-casefold",
+    ],
+)
+def test_password_refuses(given, username):
+    assert set(refused(rules.password, given, username_value=username)) == {"password"}
+
+
+def test_password_names_the_field_it_was_given():
+    fields = refused(rules.password, "short", field="new_password")
+
+    assert set(fields) == {"new_password"}
+
+
+def test_password_may_contain_the_username():
+    assert rules.password("alice-rocks", username_value="alice") == "alice-rocks"
+
+
+# --- nicknames --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        (None, None),
+        ("", None),
+        ("   ", None),
+        ("  Ally  ", "Ally"),
+        ("n" * 50, "n" * 50),
+        ("😀" * 50, "😀" * 50),
+        (" " + "n" * 50 + " ", "n" * 50),
+        ("e\u0301" * 25, "e\u0301" * 25),
+        ("김철수", "김철수"),
+    ],
+    ids=[
+        "none",
+        "empty",
+        "blank",
+        "trimmed",
+        "50-chars",
+        "50-emoji",
+        "50-after-trimming",
+        "50-code-points-combining",
+        "hangul",
+    ],
+)
+def test_nickname_accepts(given, stored):
+    assert rules.nickname(given) == stored
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["n" * 51, "😀" * 51, "e\u0301" * 26, "line\nbreak", "tab\there", "nul\x00", "del\x7f"],
+    ids=["51-chars", "51-emoji", "52-code-points-combining", "newline", "tab", "nul", "del"],
+)
+def test_nickname_refuses(given):
+    assert set(refused(rules.nickname, given)) == {"nickname"}
+
+
+# --- phones -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("+821012345678", "+821012345678"),
+        ("+82 10-1234-5678", "+821012345678"),
+        ("+1 (555) 010-0001", "+15550100001"),
+        ("+1234567", "+1234567"),
+        ("+123456789012345", "+123456789012345"),
+    ],
+    ids=[
+        "none",
+        "empty",
+        "blank",
+        "e164",
+        "spaces-and-dashes",
+        "parentheses",
+        "7-digits",
+        "15-digits",
+    ],
+)
+def test_phone_accepts_and_normalises(given, stored):
+    assert rules.phone(given) == stored
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "821012345678",
+        "+0821012345",
+        "+123456",
+        "+1234567890123456",
+        "+1555CALLNOW",
+        "++821012345678",
+        "+８２１０１２３４５６７８",
+        "+82.10.1234.5678",
+        "00821012345678",
+    ],
+    ids=[
+        "no-plus",
+        "leading-zero",
+        "6-digits",
+        "16-digits",
+        "letters",
+        "double-plus",
+        "fullwidth-digits",
+        "dots",
+        "international-prefix",
+    ],
+)
+def test_phone_refuses(given):
+    assert set(refused(rules.phone, given)) == {"phone"}
+
+
+# --- masking and collecting -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [
+        ("jane@example.com", "j***@example.com"),
+        ("j@example.com", "j***@example.com"),
+        ("Élise@école.fr", "É***@école.fr"),
+        ("😀smile@example.com", "😀***@example.com"),
+        ("@example.com", "***@example.com"),
+    ],
+    ids=["plain", "one-letter", "accented", "emoji", "empty-local-part"],
+)
+def test_mask_email_keeps_the_first_character_and_the_domain(address, masked):
+    assert rules.mask_email(address) == masked
+
+
+def test_mask_email_never_shows_more_than_one_character_of_the_local_part():
+    assert "ecret" not in rules.mask_email("secret.agent@example.com")
+
+
+def test_collect_returns_every_value_in_order():
+    values = rules.collect(lambda: rules.username("Bob"), lambda: rules.phone(None), lambda: 3)
+
+    assert values == ["bob", None, 3]
+
+
+def test_collect_names_every_failed_field_in_one_error():
+    fields = refused(
+        rules.collect,
+        lambda: rules.username("x"),
+        lambda: rules.email("fine@example.com"),
+        lambda: rules.password("1234"),
+        lambda: rules.nickname("n" * 51),
+    )
+
+    assert set(fields) == {"username", "password", "nickname"}
+
+
+def test_collect_lets_other_errors_through():
+    def broken() -> None:
+        raise KeyError("not a validation problem")
+
+    with pytest.raises(KeyError):
+        rules.collect(lambda: rules.username("x"), broken)

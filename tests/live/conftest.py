@@ -15,15 +15,19 @@ CHEAP = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "1024", "MOTO_DISABLE_GLO
 
 
 @contextmanager
-def running_stack(tmp_path_factory: pytest.TempPathFactory, **env: str) -> Iterator[LocalStack]:
-    """A stack on a free port with cheap password hashing and ``env`` as extra settings."""
+def running_stack(
+    tmp_path_factory: pytest.TempPathFactory, *, dist_dir: str | None = None, **env: str
+) -> Iterator[LocalStack]:
+    """A stack on a free port with cheap password hashing and ``env`` as extra settings,
+    serving ``dist_dir`` (an empty folder by default) as the site."""
     mp = pytest.MonkeyPatch()
     for name, value in {**CHEAP, **env}.items():
         mp.setenv(name, value)
     for name in ("GOOGLE_CLIENT_ID", "GOOGLE_CERTS_URL", "STAGE", "PUBLIC_URL"):
         mp.delenv(name, raising=False)
     reset_caches()
-    stack = start_stack(port=0, stage="live", dist_dir=tmp_path_factory.mktemp("dist"))
+    site = dist_dir or tmp_path_factory.mktemp("dist")
+    stack = start_stack(port=0, stage="live", dist_dir=site)
     reset_caches()
     try:
         yield stack

@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.config import get_settings
 
 _clients: dict[str, Any] = {}
+_session: Any = None
 _lock = threading.Lock()
 
 
@@ -20,16 +21,21 @@ def client(service: str) -> Any:
     found = _clients.get(service)
     if found is not None:
         return found
+    global _session
     with _lock:
         if service not in _clients:
-            import boto3  # deferred: a cold start that never talks to AWS does not pay for it
+            if _session is None:
+                import boto3  # deferred: a cold start that never talks to AWS does not pay
 
-            session: Any = boto3.session.Session()
-            _clients[service] = session.client(service, region_name=get_settings().region)
+                # One session for every client: it loads each service's model only once.
+                _session = boto3.session.Session()
+            _clients[service] = _session.client(service, region_name=get_settings().region)
         return _clients[service]
 
 
 def reset_clients() -> None:
     """Forget every client (tests switch endpoints between runs)."""
+    global _session
     with _lock:
         _clients.clear()
+        _session = None

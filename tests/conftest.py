@@ -3,8 +3,10 @@ from the environment, and factories for users and signed-in clients."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,35 +39,69 @@ TEST_ENV = {
 }
 
 
-def reset_caches() -> None:
+def reset_settings() -> None:
+    """Forget what was read from settings and from Secrets Manager.
+
+    Clients and connections stay: moto intercepts every client made after it was imported,
+    and building them again costs a second a test (botocore reloads its service models).
+    """
     get_settings.cache_clear()
-    aws.reset_clients()
-    models.reset_connections()
     signing.reset_cache()
     passwords.reset_cache()
 
 
-@pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("GOOGLE_CLIENT_ID", raising=False)
-    monkeypatch.delenv("GOOGLE_CERTS_URL", raising=False)
+def reset_caches() -> None:
+    """Forget everything, clients included (the endpoint changes: a local stack starts)."""
+    reset_settings()
+    aws.reset_clients()
+    models.reset_connections()
+
+
+def _test_environment(mp: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ENDPOINT_URL", "GOOGLE_CLIENT_ID", "GOOGLE_CERTS_URL"):
+        mp.delenv(name, raising=False)
     for name, value in TEST_ENV.items():
-        monkeypatch.setenv(name, value)
-    reset_caches()
-    yield TEST_ENV
-    reset_caches()
+        mp.setenv(name, value)
+    reset_settings()
 
 
-@pytest.fixture
-def stack(settings_env: dict[str, str]) -> Iterator[dict[str, Any]]:
+@contextmanager
+def moto_stack() -> Iterator[dict[str, Any]]:
     """moto with every resource of infra/stack.yaml, as the local runner makes them."""
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)
         outputs = provision(session, stage="test", site_origin=SITE)
-        prepare_mail(session.client("ses"), settings_env["MAIL_FROM"])
+        prepare_mail(session.client("ses"), TEST_ENV["MAIL_FROM"])
         yield outputs
-    reset_caches()
+    reset_settings()
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    _test_environment(monkeypatch)
+    yield TEST_ENV
+    reset_settings()
+
+
+@pytest.fixture(scope="module")
+def module_stack() -> Iterator[dict[str, Any]]:
+    """One moto stack for a whole module, for modules that set ``SHARED_STACK = True``: their
+    tests make their own users (``make_user`` names are unique) and so stay independent."""
+    with pytest.MonkeyPatch.context() as mp:
+        _test_environment(mp)
+        with moto_stack() as outputs:
+            yield outputs
+
+
+@pytest.fixture
+def stack(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """A fresh moto per test, or the module's shared one where the module asks for it."""
+    if getattr(request.module, "SHARED_STACK", False):
+        yield request.getfixturevalue("module_stack")
+        return
+    request.getfixturevalue("settings_env")
+    with moto_stack() as outputs:
+        yield outputs
 
 
 @pytest.fixture
@@ -118,6 +154,9 @@ def link_token(mail: Mail, path: str) -> str:
     return match.group(1)
 
 
+_user_numbers = itertools.count(1)
+
+
 @dataclass
 class User:
     id: str
@@ -128,8 +167,6 @@ class User:
 
 @pytest.fixture
 def make_user(api: Api, outbox: Callable[[], list[Mail]]) -> Callable[..., User]:
-    counter = iter(range(1, 10_000))
-
     def make(
         username: str | None = None,
         *,
@@ -138,7 +175,7 @@ def make_user(api: Api, outbox: Callable[[], list[Mail]]) -> Callable[..., User]
         verified: bool = True,
         **extra: Any,
     ) -> User:
-        name = username or f"user{next(counter)}"
+        name = username or f"user{next(_user_numbers)}"
         address = email or f"{name}@example.com"
         reply = Api(api.client).post(
             "/auth/register",
@@ -153,6 +190,12 @@ def make_user(api: Api, outbox: Callable[[], list[Mail]]) -> Callable[..., User]
         return User(user["id"], user["username"], user["email"], password)
 
     return make
+
+
+@pytest.fixture
+def user(make_user: Callable[..., User]) -> User:
+    """A verified account of this test's own."""
+    return make_user()
 
 
 @pytest.fixture

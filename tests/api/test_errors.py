@@ -10,54 +10,20 @@ handler writes each record's message alone, so a message is exactly the line wri
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
-from infra.local.provision import prepare_mail, provision
+from infra.local.provision import provision
 from tests.client import assert_error
-from tests.conftest import REGION, SITE, TEST_ENV, reset_caches
+from tests.conftest import REGION, SITE
 
 PASSWORD = "correct horse 1"
 
 
-@pytest.fixture(scope="module")
-def stack() -> Iterator[dict[str, Any]]:
-    """One moto stack for this module instead of conftest's one per test (about a second each).
-
-    Every test makes its own users (see ``make_user``), so tests stay independent.
-    """
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_ENDPOINT_URL", "GOOGLE_CLIENT_ID", "GOOGLE_CERTS_URL"):
-            env.delenv(name, raising=False)
-        for name, value in TEST_ENV.items():
-            env.setenv(name, value)
-        reset_caches()
-        with mock_aws():
-            session = boto3.session.Session(region_name=REGION)
-            outputs = provision(session, stage="test", site_origin=SITE)
-            prepare_mail(session.client("ses"), TEST_ENV["MAIL_FROM"])
-            yield outputs
-        reset_caches()
-
-
-@pytest.fixture
-def make_user(make_user):
-    """conftest's factory, with a username of its own for each user of the shared stack."""
-
-    def make(username: str | None = None, **fields: Any):
-        return make_user(username or f"u{uuid.uuid4().hex[:12]}", **fields)
-
-    return make
-
-
-@pytest.fixture
-def user(make_user):
-    return make_user()
+SHARED_STACK = True  # see tests/conftest.py: module_stack
 
 
 @pytest.fixture

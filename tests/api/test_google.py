@@ -18,7 +18,7 @@ import pytest
 
 from tests.api.google_keys import CLIENT_ID, SigningKey, claims, make_key
 from tests.client import assert_error
-from tests.conftest import REGION, reset_caches
+from tests.conftest import REGION, reset_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 USERNAME = re.compile(r"[a-z0-9_.-]{3,30}")
@@ -84,7 +84,7 @@ def google(stack, cert_server: CertServer, google_key: SigningKey, monkeypatch) 
     """Google sign-in enabled, verifying against the test certificate server."""
     monkeypatch.setenv("GOOGLE_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("GOOGLE_CERTS_URL", f"{cert_server.base}/certs")
-    reset_caches()
+    reset_settings()
     return google_key
 
 
@@ -259,7 +259,7 @@ def test_google_sign_in_is_not_found_when_no_client_id_is_configured(
     api, google_key, cert_server, monkeypatch
 ):
     monkeypatch.setenv("GOOGLE_CERTS_URL", f"{cert_server.base}/certs")
-    reset_caches()
+    reset_settings()
 
     assert_error(sign_in(api, google_key.sign(claims())), 404, "not_found")
 
@@ -278,7 +278,7 @@ def test_google_sign_in_is_unavailable_when_the_certificate_endpoint_errs(
     api, google, cert_server, monkeypatch
 ):
     monkeypatch.setenv("GOOGLE_CERTS_URL", f"{cert_server.base}/gone")
-    reset_caches()
+    reset_settings()
 
     assert_error(sign_in(api, google.sign(claims())), 503, "unavailable")
 

@@ -226,6 +226,8 @@ def test_change_password_keeps_the_callers_session_and_ends_the_others(
     assert browser.get("/users/me").status == 200
     assert_error(other_browser.get("/users/me"), 401, "unauthenticated")
     assert_error(script.get("/users/me"), 401, "unauthenticated")
+    refresh = api.post("/auth/token", {"refresh_token": script.refresh_token})
+    assert_error(refresh, 401, "unauthenticated")
     old = api.post("/auth/login", {"login": "alice", "password": alice.password})
     assert_error(old, 401, "invalid_credentials")
     assert api.post("/auth/login", {"login": "alice", "password": NEW_PASSWORD}).status == 200

@@ -9,7 +9,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from tests.client import assert_error
-from tests.conftest import REGION, reset_caches
+from tests.conftest import REGION, reset_settings
 
 PHONE = "+821012345678"
 OTHER_PHONE = "+15550100001"
@@ -92,7 +92,7 @@ def test_phone_code_sends_a_six_digit_code_by_sms_to_the_normalised_number(alice
 
 def test_the_sms_states_the_configured_lifetime(make_user, login, monkeypatch):
     monkeypatch.setenv("PHONE_CODE_TTL_S", "600")
-    reset_caches()
+    reset_settings()
     alice = login(make_user("alice"))
 
     request_code(alice)
@@ -183,7 +183,7 @@ def test_a_new_code_replaces_the_old_one(alice):
 
 def test_an_expired_code_is_refused(make_user, login, monkeypatch):
     monkeypatch.setenv("PHONE_CODE_TTL_S", "1")
-    reset_caches()
+    reset_settings()
     alice = login(make_user("alice"))
     code = request_code(alice)
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.client import assert_error
-from tests.conftest import link_token, reset_caches
+from tests.conftest import link_token, reset_settings
 
 NEW_PASSWORD = "a brand new secret"
 
@@ -129,7 +129,7 @@ def test_reset_link_works_once(api, make_user, outbox):
 def test_reset_link_expires(api, make_user, outbox, monkeypatch):
     user = make_user("alice")
     monkeypatch.setenv("RESET_TTL_S", "1")
-    reset_caches()
+    reset_settings()
     token = reset_token(api, outbox, user)
 
     time.sleep(1.5)

@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from tests.client import assert_error
-from tests.conftest import REGION, link_token, reset_caches
+from tests.conftest import REGION, link_token, reset_settings
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -318,7 +318,7 @@ def test_verify_email_token_works_once(api, outbox):
 
 def test_verify_email_refuses_an_expired_token(api, outbox, monkeypatch):
     monkeypatch.setenv("VERIFY_TTL_S", "1")
-    reset_caches()
+    reset_settings()
     register(api)
     token = link_token(outbox()[-1], "/verify-email")
 

@@ -17,6 +17,7 @@ from chalicelib.errors import (
     GoogleEmailUnverified,
     GoogleLinkUnverified,
     InvalidCredentials,
+    InvalidRequest,
     RateLimited,
     UsernameTaken,
 )
@@ -109,7 +110,8 @@ def google_sign_in(credential: str) -> SignedIn:
         return _signed_in(user)
     if not identity.email_verified:
         raise GoogleEmailUnverified()
-    existing = accounts.find_by_login(rules.email(identity.email))
+    address = _google_address(identity.email)
+    existing = accounts.find_by_login(address)
     if existing is not None:
         if not existing.email_verified:
             raise GoogleLinkUnverified()
@@ -140,6 +142,15 @@ def _link(user: UserModel, subject: str) -> None:
         raise Conflict("This account is linked to another Google account.") from exc
 
 
+def _google_address(email: str) -> str:
+    try:
+        return rules.email(email)
+    except InvalidRequest as exc:
+        raise InvalidRequest.fields(
+            {"credential": "the Google account's email address is not one we can mail"}
+        ) from exc
+
+
 def _username_from(email: str) -> str:
     local = email.partition("@")[0].lower()
     cleaned = "".join(c for c in local if c in "abcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -152,10 +163,10 @@ def _create_from_google(identity: google.GoogleIdentity) -> UserModel:
         name = base if attempt == 0 else f"{base}-{secrets.token_hex(2)}"
         user = accounts.new_user(
             username=name,
-            email=rules.email(identity.email),
+            email=_google_address(identity.email),
             email_verified=True,
             google_sub=identity.subject,
-            nickname=rules.nickname((identity.name or "")[:50]) if identity.name else None,
+            nickname=rules.nickname(rules.CONTROL.sub("", identity.name or "")[:50]),
         )
         try:
             accounts.create(user, extra_guards=(("google", identity.subject),))

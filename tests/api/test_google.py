@@ -127,6 +127,21 @@ def test_google_sign_in_creates_a_verified_account_and_a_session(api, google):
     assert me.json["user"]["id"] == user["id"]
 
 
+def test_google_sign_in_cleans_a_display_name_it_cannot_store(api, google):
+    reply = sign_in(api, google.sign(claims(email="odd@gmail.com", name="Odd\x00 Name" + "x" * 60)))
+
+    assert reply.status == 200, reply.body
+    nickname = reply.json["user"]["nickname"]
+    assert nickname.startswith("Odd Name") and len(nickname) <= 50
+
+
+def test_google_sign_in_refuses_an_address_we_cannot_mail_naming_the_credential(api, google):
+    reply = sign_in(api, google.sign(claims(email="jöe@gmail.com")))
+
+    details = assert_error(reply, 400, "invalid_request")
+    assert set(details["fields"]) == {"credential"}
+
+
 @pytest.mark.parametrize(
     ("email", "expected"),
     [

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 from chalicelib.errors import ConfigError
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
-DEPLOYED_STAGES = frozenset({"prod"})
+# Stages that never run in AWS: the local runner's, and the tests'. Every other stage is
+# deployed (dev included) and refuses development values.
+DEVELOPMENT_STAGES = frozenset({"local", "test", "live"})
 
 GIB = 1024**3
 
@@ -71,7 +73,7 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 
 def load_settings(env: dict[str, str]) -> Settings:
     """Build the settings from an environment mapping (``os.environ`` in production)."""
-    stage = env.get("STAGE", "dev")
+    stage = env.get("STAGE", "local")
     settings = Settings(
         stage=stage,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
@@ -94,7 +96,7 @@ def load_settings(env: dict[str, str]) -> Settings:
         login_fail_window_s=_int(env, "LOGIN_FAIL_WINDOW_S", 15 * 60),
         default_quota_bytes=_int(env, "DEFAULT_QUOTA_BYTES", 10 * GIB),
     )
-    if stage in DEPLOYED_STAGES:
+    if stage not in DEVELOPMENT_STAGES:
         _refuse_development_settings(settings)
     return settings
 

@@ -59,13 +59,17 @@ def login() -> Any:
     return json_response({"user": result.user}, headers=session.session_cookies(result.tokens))
 
 
+def _refresh_by_body(body: Body) -> dict[str, Any]:
+    refresh_token = body.text("refresh_token", max_len=200)
+    body.check()
+    return _token_body(signin.refresh(refresh_token))
+
+
 @route(bp, "/auth/token", methods=["POST"])
 def token() -> Any:
     body = Body.of(bp.current_request)
     if body.has("refresh_token"):
-        refresh_token = body.text("refresh_token", max_len=200)
-        body.check()
-        return _token_body(signin.refresh(refresh_token))
+        return _refresh_by_body(body)
     login_name, password = body.text("login", max_len=320), body.text("password", max_len=1024)
     body.check()
     return _token_body(signin.login(login_name, password))
@@ -76,9 +80,7 @@ def refresh() -> Any:
     request = bp.current_request
     body = Body.of(request, optional=True)
     if body.has("refresh_token"):
-        refresh_token = body.text("refresh_token", max_len=200)
-        body.check()
-        return _token_body(signin.refresh(refresh_token))
+        return _refresh_by_body(body)
     jar = session.cookies(request)
     if not jar.get(session.REFRESH):
         raise Unauthenticated("No session to refresh. Sign in again.")

@@ -15,7 +15,7 @@ from chalice.app import Request
 
 from chalicelib.api.http import UNSAFE, note_user
 from chalicelib.config import get_settings
-from chalicelib.errors import CsrfFailed, Unauthenticated
+from chalicelib.errors import AccountDisabled, CsrfFailed, Unauthenticated
 from chalicelib.services import sessions
 
 ACCESS = "td_access"
@@ -67,9 +67,10 @@ def actor(request: Request) -> sessions.Actor:
 
 
 def optional_actor(request: Request) -> sessions.Actor | None:
+    """The caller if signed in; None when not (or disabled: such a caller may still sign out)."""
     try:
         return actor(request)
-    except Unauthenticated:
+    except (Unauthenticated, AccountDisabled):
         return None
 
 

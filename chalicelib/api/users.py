@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api import session
-from chalicelib.api.http import Body, json_response, no_content, route
+from chalicelib.api.http import Body, no_content, route
 from chalicelib.services import accounts
 
 bp = Blueprint(__name__)
@@ -52,10 +52,3 @@ def delete_me() -> Any:
     body.check()
     accounts.delete(caller.user_id, password=password)
     return no_content(session.cleared_cookies())
-
-
-@route(bp, "/health", methods=["GET"])
-def health() -> Any:
-    from chalicelib import __version__
-
-    return json_response({"status": "ok", "version": __version__})

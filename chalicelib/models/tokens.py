@@ -7,6 +7,7 @@ because nothing may rely on TTL having run.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,6 +55,11 @@ class TokenModel(Model):
         return self.expires_ttl <= (now or utcnow())
 
 
+def hashed(secret: str) -> str:
+    """What the table stores of a secret token: its SHA-256."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def _conditional_failed(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
@@ -85,6 +91,18 @@ def take(key: str) -> TokenModel | None:
             return None
         raise
     return item
+
+
+def extend(key: str, *, ttl_s: int) -> None:
+    """Push a live item's expiry ``ttl_s`` from now."""
+    try:
+        TokenModel(key).update(
+            actions=[TokenModel.expires_ttl.set(utcnow() + timedelta(seconds=ttl_s))],
+            condition=TokenModel.key.exists(),
+        )
+    except UpdateError as exc:
+        if not _conditional_failed(exc):
+            raise
 
 
 def discard(key: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.attributes import (
@@ -11,8 +12,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
+from chalicelib.errors import NotFound
 from chalicelib.models.base import Region, TableName
 
 
@@ -51,3 +55,14 @@ class UserModel(Model):
     @property
     def active(self) -> bool:
         return self.status == "active" and not self.disabled
+
+
+def update_active(user: UserModel, actions: Sequence[Action]) -> None:
+    """Apply ``actions`` to an account that is still open; NotFound once it is closed (an
+    unconditional update would bring a purged row back as a stub)."""
+    try:
+        user.update(actions=list(actions), condition=UserModel.status == "active")
+    except UpdateError as exc:
+        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            raise NotFound("No such user.") from exc
+        raise

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from typing import Any
 
 from pynamodb.attributes import Attribute
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.errors import (
+    Conflict,
     EmailTaken,
+    InvalidRequest,
     InvalidToken,
     NotFound,
     UsernameTaken,
     WrongPassword,
 )
-from chalicelib.models import tokens
+from chalicelib.models import tokens, users
 from chalicelib.models.base import ConditionsFailed, transact, utcnow
 from chalicelib.models.uniques import UniqueModel, guard, guard_key, owner_of
 from chalicelib.models.users import UserModel
@@ -57,10 +59,6 @@ def user_view(user: UserModel) -> dict[str, Any]:
 
 def iso(moment: Any) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def load(user_id: str) -> UserModel:
@@ -116,7 +114,25 @@ def create(user: UserModel, *, extra_guards: tuple[tuple[str, str], ...] = ()) -
             raise UsernameTaken() from exc
         if "email" in kinds:
             raise EmailTaken() from exc
-        raise
+        raise Conflict("That account is linked already.") from exc
+
+
+def phone_unchanged(user: UserModel) -> Condition:
+    """The user row still holds the phone (and its verified flag) that ``user`` was read with:
+    a guard is released or taken only for the number the row really has."""
+    same_phone = (
+        UserModel.phone.does_not_exist() if user.phone is None else UserModel.phone == user.phone
+    )
+    return (
+        (UserModel.status == "active")
+        & same_phone
+        & (UserModel.phone_verified == bool(user.phone_verified))
+    )
+
+
+def release_guard(tx: TransactWrite, kind: str, value: str, owner_id: str) -> None:
+    """Delete a guard inside ``tx``, only if ``owner_id`` still holds it."""
+    tx.delete(UniqueModel(guard_key(kind, value)), condition=UniqueModel.owner_id == owner_id)
 
 
 def register(
@@ -147,16 +163,23 @@ def register(
     return user_view(user)
 
 
-def send_verification(user: UserModel) -> None:
-    settings = get_settings()
+def emailed_link(kind: str, user: UserModel, *, path: str, ttl_s: int, **extra: Any) -> str:
+    """Store a single-use token of ``kind`` for the user's current address; return the site
+    link that carries it (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     tokens.put(
-        f"verify#{digest(token)}",
-        ttl_s=settings.verify_ttl_s,
+        f"{kind}#{tokens.hashed(token)}",
+        ttl_s=ttl_s,
         user_id=user.user_id,
         email=user.email,
+        **extra,
     )
-    link = f"{settings.public_url}/verify-email?token={token}"
+    return f"{get_settings().public_url}{path}?token={token}"
+
+
+def send_verification(user: UserModel) -> None:
+    settings = get_settings()
+    link = emailed_link("verify", user, path="/verify-email", ttl_s=settings.verify_ttl_s)
     messages.send_email(
         user.email, emails.verification(user.username, link, settings.verify_ttl_s // 3600)
     )
@@ -168,7 +191,7 @@ def mail_allowed(kind: str, user_id: str) -> bool:
 
 
 def verify_email(token: str) -> dict[str, Any]:
-    item = tokens.take(f"verify#{digest(token)}")
+    item = tokens.take(f"verify#{tokens.hashed(token)}")
     if item is None:
         raise InvalidToken()
     try:
@@ -177,7 +200,7 @@ def verify_email(token: str) -> dict[str, Any]:
         raise InvalidToken() from exc
     if user.email != item.email:
         raise InvalidToken("This link was for an address the account no longer has.")
-    user.update(actions=[UserModel.email_verified.set(True)])
+    users.update_active(user, [UserModel.email_verified.set(True)])
     return user_view(user)
 
 
@@ -210,11 +233,15 @@ def update_profile(user_id: str, *, nickname: Any = UNSET, phone: Any = UNSET) -
         return user_view(user)
 
     def build(tx: TransactWrite) -> None:
-        tx.update(user, actions=actions, condition=UserModel.status == "active")
+        tx.update(user, actions=actions, condition=phone_unchanged(user))
         if released:
-            tx.delete(UniqueModel(guard_key("phone", released)))
+            release_guard(tx, "phone", released, user.user_id)
 
-    transact(build)
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        load(user_id)  # NotFound if the account closed meanwhile
+        raise Conflict("The profile changed at the same moment. Try again.") from exc
     return profile(user_id)
 
 
@@ -225,8 +252,10 @@ def change_password(user_id: str, *, current: str | None, new: str, keep_session
     user = load(user_id)
     rules.password(new, username_value=user.username, field="new_password")
     if user.password_hash is not None:
-        signin.check_password(user, current or "", error=WrongPassword)
-    user.update(actions=[UserModel.password_hash.set(passwords.hash_password(new))])
+        if not current:
+            raise InvalidRequest.fields({"current_password": "required"})
+        signin.check_password(user, current, error=WrongPassword)
+    users.update_active(user, [UserModel.password_hash.set(passwords.hash_password(new))])
     sessions.end_others(user_id, keep=keep_session)
 
 
@@ -238,11 +267,11 @@ def delete(user_id: str, *, password: str | None) -> None:
     user = load(user_id)
     if user.password_hash is not None:
         signin.check_password(user, password or "", error=WrongPassword)
-    held = [guard_key("username", user.username), guard_key("email", user.email)]
+    held = [("username", user.username), ("email", user.email)]
     if user.google_sub:
-        held.append(guard_key("google", user.google_sub))
+        held.append(("google", user.google_sub))
     if user.phone and user.phone_verified:
-        held.append(guard_key("phone", user.phone))
+        held.append(("phone", user.phone))
 
     def build(tx: TransactWrite) -> None:
         tx.update(
@@ -254,8 +283,8 @@ def delete(user_id: str, *, password: str | None) -> None:
             ],
             condition=UserModel.status == "active",
         )
-        for key in held:
-            tx.delete(UniqueModel(key), condition=UniqueModel.owner_id == user.user_id)
+        for kind, value in held:
+            release_guard(tx, kind, value, user.user_id)
 
     try:
         transact(build)

@@ -8,10 +8,10 @@ import secrets
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
-from chalicelib.errors import InvalidCode, InvalidRequest, PhoneTaken, RateLimited
+from chalicelib.errors import Conflict, InvalidCode, InvalidRequest, PhoneTaken, RateLimited
 from chalicelib.models import tokens
 from chalicelib.models.base import ConditionsFailed, transact
-from chalicelib.models.uniques import UniqueModel, guard, guard_key
+from chalicelib.models.uniques import UniqueModel, guard
 from chalicelib.models.users import UserModel
 from chalicelib.services import accounts, messages, rules
 
@@ -39,7 +39,7 @@ def send_code(user_id: str, phone: str) -> None:
         ttl_s=ttl,
         user_id=user.user_id,
         phone=number,
-        secret_hash=accounts.digest(f"{user.user_id}:{code}"),
+        secret_hash=tokens.hashed(f"{user.user_id}:{code}"),
         attempts=0,
     )
     minutes = max(1, round(ttl / 60))
@@ -56,7 +56,7 @@ def verify(user_id: str, phone: str, code: str) -> dict:
     if not tokens.count_attempt(item.key, limit=MAX_TRIES):
         raise InvalidCode("Too many wrong codes. Ask for a new one.")
     expected = item.secret_hash or ""
-    if not hmac.compare_digest(expected, accounts.digest(f"{user_id}:{code.strip()}")):
+    if not hmac.compare_digest(expected, tokens.hashed(f"{user_id}:{code.strip()}")):
         raise InvalidCode()
     user = accounts.load(user_id)
     previous = user.phone if user.phone_verified and user.phone != number else None
@@ -69,14 +69,17 @@ def verify(user_id: str, phone: str, code: str) -> dict:
         tx.update(
             user,
             actions=[UserModel.phone.set(number), UserModel.phone_verified.set(True)],
-            condition=UserModel.status == "active",
+            condition=accounts.phone_unchanged(user),
         )
         if previous:
-            tx.delete(UniqueModel(guard_key("phone", previous)))
+            accounts.release_guard(tx, "phone", previous, user_id)
 
     try:
         transact(build)
     except ConditionsFailed as exc:
-        raise PhoneTaken() from exc
+        if 0 in exc.failed:
+            raise PhoneTaken() from exc
+        accounts.load(user_id)  # NotFound if the account closed meanwhile
+        raise Conflict("The profile changed at the same moment. Try again.") from exc
     tokens.discard(item.key)
     return accounts.profile(user_id)

@@ -6,14 +6,12 @@ to learn who has an account.
 
 from __future__ import annotations
 
-import secrets
-
 from pynamodb.expressions.update import Action
 
 from chalicelib import emails
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidToken, NotFound
-from chalicelib.models import tokens
+from chalicelib.models import tokens, users
 from chalicelib.models.users import UserModel
 from chalicelib.services import accounts, messages, passwords, rules
 
@@ -31,17 +29,20 @@ def forgot_password(login_name: str) -> None:
     if user is None or not accounts.mail_allowed("reset", user.user_id):
         return
     settings = get_settings()
-    token = secrets.token_urlsafe(32)
-    tokens.put(
-        f"reset#{accounts.digest(token)}",
+    link = accounts.emailed_link(
+        "reset",
+        user,
+        path="/reset-password",
         ttl_s=settings.reset_ttl_s,
-        user_id=user.user_id,
-        email=user.email,
+        secret_hash=_password_fingerprint(user),
     )
-    link = f"{settings.public_url}/reset-password?token={token}"
     messages.send_email(
         user.email, emails.password_reset(user.username, link, settings.reset_ttl_s // 60)
     )
+
+
+def _password_fingerprint(user: UserModel) -> str:
+    return tokens.hashed(f"{user.user_id}:{user.password_hash or ''}")
 
 
 def reset_password(token: str, password: str) -> None:
@@ -49,13 +50,17 @@ def reset_password(token: str, password: str) -> None:
 
     The link arrived by email, so following it also proves the address.
     """
-    item = tokens.find(f"reset#{accounts.digest(token)}")
+    item = tokens.find(f"reset#{tokens.hashed(token)}")
     if item is None:
         raise InvalidToken()
     try:
         user = accounts.load(str(item.user_id))
     except NotFound as exc:
         raise InvalidToken() from exc
+    if item.secret_hash != _password_fingerprint(user):
+        # The password changed since this link was sent (another reset, or a change): every
+        # link sent before then is dead.
+        raise InvalidToken()
     rules.password(password, username_value=user.username)
     if tokens.take(item.key) is None:
         raise InvalidToken()
@@ -65,4 +70,4 @@ def reset_password(token: str, password: str) -> None:
     ]
     if item.email == user.email:
         actions.append(UserModel.email_verified.set(True))
-    user.update(actions=actions)
+    users.update_active(user, actions)

@@ -15,15 +15,14 @@ the version ends every session of the user at once, and each request checks it.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 import uuid
 from dataclasses import dataclass
 
 from chalicelib.config import get_settings
-from chalicelib.errors import AccountDisabled, Unauthenticated
-from chalicelib.models import tokens
+from chalicelib.errors import AccountDisabled, NotFound, Unauthenticated
+from chalicelib.models import tokens, users
 from chalicelib.models.users import UserModel
 from chalicelib.services import signing
 
@@ -48,12 +47,8 @@ class Tokens:
     family_id: str
 
 
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def _refresh_key(refresh_token: str) -> str:
-    return f"refresh#{_digest(refresh_token)}"
+    return f"refresh#{tokens.hashed(refresh_token)}"
 
 
 def _family_key(family_id: str) -> str:
@@ -105,7 +100,8 @@ def authenticate(access_token: str) -> Actor:
     """The actor behind a valid access token whose session is still current."""
     claims = decode_access(access_token)
     try:
-        user = UserModel.get(claims["sub"])
+        # Consistent: a sign-out everywhere must stop the very next request.
+        user = UserModel.get(claims["sub"], consistent_read=True)
     except UserModel.DoesNotExist as exc:
         raise Unauthenticated() from exc
     if user.status != "active" or user.token_version != claims["ver"]:
@@ -151,12 +147,13 @@ def rotate(refresh_token: str) -> tuple[Tokens, UserModel]:
     item = tokens.find(_refresh_key(refresh_token))
     if item is None or item.family_id is None:
         raise Unauthenticated("The session has ended. Sign in again.")
+    signing.key_ring()  # fail before spending the token, not after: a retry is not a replay
     if not tokens.transition(item, from_status="active", to_status="rotated"):
         revoke(item.family_id)
         raise Unauthenticated("This session was ended because its token was used twice.")
     family = tokens.find(_family_key(item.family_id))
     try:
-        user = UserModel.get(str(item.user_id))
+        user = UserModel.get(str(item.user_id), consistent_read=True)
     except UserModel.DoesNotExist as exc:
         raise Unauthenticated() from exc
     if (
@@ -168,6 +165,8 @@ def rotate(refresh_token: str) -> tuple[Tokens, UserModel]:
         raise Unauthenticated("The session has ended. Sign in again.")
     if user.disabled:
         raise AccountDisabled()
+    # The session lives on while it is used: its family outlives the newest refresh token.
+    tokens.extend(family.key, ttl_s=get_settings().refresh_ttl_s)
     return _issue(user, item.family_id), user
 
 
@@ -183,17 +182,16 @@ def revoke(family_id: str) -> None:
         return
     now = int(time.time())
     cutoff = now - get_settings().access_ttl_s
-    if user.revoked_sessions is None:  # a row written before sessions were noted there
-        user.update(actions=[UserModel.revoked_sessions.set({family_id: now})])
-        return
     noted = user.revoked_sessions.as_dict()
     stale = [sid for sid, at in noted.items() if int(at) < cutoff]
-    user.update(
-        actions=[
-            UserModel.revoked_sessions[family_id].set(now),
-            *(UserModel.revoked_sessions[sid].remove() for sid in stale if sid != family_id),
-        ]
-    )
+    actions = [
+        UserModel.revoked_sessions[family_id].set(now),
+        *(UserModel.revoked_sessions[sid].remove() for sid in stale if sid != family_id),
+    ]
+    try:
+        users.update_active(user, actions)
+    except NotFound:
+        pass  # a closed account has no sessions left to stop
 
 
 def revoke_by_refresh(refresh_token: str) -> None:

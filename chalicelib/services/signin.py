@@ -21,7 +21,7 @@ from chalicelib.errors import (
     RateLimited,
     UsernameTaken,
 )
-from chalicelib.models import tokens
+from chalicelib.models import tokens, users
 from chalicelib.models.base import ConditionsFailed, transact
 from chalicelib.models.uniques import UniqueModel, guard, owner_of
 from chalicelib.models.users import UserModel
@@ -39,23 +39,22 @@ def _throttle_key(subject: str) -> str:
     return f"throttle#login#{subject}"
 
 
-def _refuse_if_throttled(subject: str) -> None:
+def _spend_attempt(subject: str) -> None:
+    """Count an attempt before checking it, so parallel guesses cannot all slip under the
+    limit; past the limit, refuse until the window closes (a success clears the count)."""
     settings = get_settings()
-    count, left = tokens.window_count(_throttle_key(subject), window_s=settings.login_fail_window_s)
-    if count >= settings.login_fail_limit:
+    key = _throttle_key(subject)
+    if tokens.window_hit(key, window_s=settings.login_fail_window_s) > settings.login_fail_limit:
+        _, left = tokens.window_count(key, window_s=settings.login_fail_window_s)
         raise RateLimited(left, "Too many failed sign-ins. Try again later.")
 
 
-def _count_failure(subject: str) -> None:
-    tokens.window_hit(_throttle_key(subject), window_s=get_settings().login_fail_window_s)
-
-
 def check_password(user: UserModel, password: str, *, error: type[AppError]) -> None:
-    """Raise ``error`` unless ``password`` is the user's; failures count toward throttling."""
-    _refuse_if_throttled(user.user_id)
+    """Raise ``error`` unless ``password`` is the user's; attempts count toward throttling."""
+    _spend_attempt(user.user_id)
     if not passwords.verify_password(user.password_hash, password):
-        _count_failure(user.user_id)
         raise error()
+    tokens.discard(_throttle_key(user.user_id))
 
 
 def login(login_name: str, password: str) -> SignedIn:
@@ -66,9 +65,8 @@ def login(login_name: str, password: str) -> SignedIn:
     """
     user = accounts.find_by_login(login_name)
     subject = user.user_id if user else f"name#{login_name.strip().casefold()}"
-    _refuse_if_throttled(subject)
+    _spend_attempt(subject)
     if not passwords.verify_password(user.password_hash if user else None, password):
-        _count_failure(subject)
         raise InvalidCredentials()
     assert user is not None
     if user.disabled:
@@ -94,7 +92,7 @@ def logout(*, family_id: str | None = None, refresh_token: str | None = None) ->
 def logout_everywhere(user_id: str) -> None:
     """End every session of the user at once, access tokens included."""
     user = accounts.load(user_id)
-    user.update(actions=[UserModel.token_version.add(1)])
+    users.update_active(user, [UserModel.token_version.add(1)])
 
 
 def google_sign_in(credential: str) -> SignedIn:
@@ -173,4 +171,10 @@ def _create_from_google(identity: google.GoogleIdentity) -> UserModel:
             return user
         except UsernameTaken:
             continue
+        except Conflict:
+            # A sign-in with the same Google account raced this one and won: use its account.
+            owner = owner_of("google", identity.subject)
+            if owner is None:
+                raise
+            return accounts.load(owner)
     raise Conflict("Could not choose a free username; try again.")

@@ -2,8 +2,8 @@
 
 The secret is a JSON object: ``current`` names the key id that signs, every other member maps a
 key id to its secret. Rotation adds a key and points ``current`` at it while the old key still
-verifies (see the README's runbook); a token with a key id this container has not seen makes it
-read the secret again, at most once a minute.
+verifies (see the README's runbook). A container reads the secret again every five minutes, and
+sooner (at most once a minute) when a token names a key id it has not seen.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from chalicelib.config import get_settings
 from chalicelib.errors import ConfigError
 
 _REREAD_AFTER_S = 60.0
+# Warm containers read the secret again this often, so a rotation's new current key and a
+# removed (compromised) key take effect everywhere within minutes.
+_MAX_AGE_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,12 @@ _cache = _Cache()
 
 def key_ring() -> KeyRing:
     ring = _cache.ring
-    if ring is not None:
+    if ring is not None and time.monotonic() - _cache.read_at < _MAX_AGE_S:
         return ring
     with _cache.lock:
-        return _cache.ring or _cache.load()
+        if _cache.ring is not None and time.monotonic() - _cache.read_at < _MAX_AGE_S:
+            return _cache.ring
+        return _cache.load()
 
 
 def verification_key(kid: str) -> bytes | None:

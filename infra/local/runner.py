@@ -222,7 +222,7 @@ def start_stack(
         config = Config.create(app_name=app.app_name, lambda_timeout=30, lambda_memory_size=1024)
         site.gateway = LocalGateway(app, config)
         site.outbox = outbox
-        site.site_config = {"google_client_id": os.environ.get("GOOGLE_CLIENT_ID") or None}
+        site.site_config = {"google_client_id": load_settings(dict(os.environ)).google_client_id}
         threads.serve("site", site)
         threads.start("outbox", outbox.watch, threads.stopping)
         workers = event_workers(

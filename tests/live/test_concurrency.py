@@ -44,3 +44,18 @@ def test_parallel_registrations_of_one_email_create_exactly_one_account(live):
     statuses = Counter(r.status_code for r in replies)
     assert statuses == {201: 1, 409: PARALLEL - 1}, statuses
     assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} == {"email_taken"}
+
+
+def test_parallel_wrong_passwords_cannot_slip_past_the_sign_in_limit(live):
+    body = {"username": "guarded", "email": "guarded@example.com", "password": "correct horse 1"}
+    assert requests.post(f"{live.url}/api/auth/register", json=body, timeout=60).status_code == 201
+    barrier = threading.Barrier(PARALLEL)
+
+    def guess(i: int) -> int:
+        barrier.wait()
+        attempt = {"login": "guarded", "password": f"wrong guess {i}"}
+        return requests.post(f"{live.url}/api/auth/login", json=attempt, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        statuses = Counter(pool.map(guess, range(PARALLEL)))
+    assert statuses == {401: 10, 429: PARALLEL - 10}, statuses

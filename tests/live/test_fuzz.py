@@ -22,8 +22,14 @@ from tests.live.conftest import running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
-# Random tokens and codes can never be right, so a valid-looking one is rightly refused here.
-UNGUESSABLE = {"/auth/verify-email", "/auth/reset-password", "/auth/phone/verify"}
+# Random tokens and codes can never be right, so a valid-looking one is rightly refused here;
+# and the current password is required exactly when the account has one.
+UNGUESSABLE = {
+    "/auth/verify-email",
+    "/auth/reset-password",
+    "/auth/phone/verify",
+    "/users/me/password",
+}
 PASSWORD = "fuzzing password 1"
 
 pytestmark = pytest.mark.fuzz

@@ -20,12 +20,12 @@ PROD = {
 def test_defaults_suit_local_development():
     settings = load_settings({})
 
-    assert settings.stage == "dev"
+    assert settings.stage == "local"
     assert settings.region == "us-east-1"
     assert settings.public_url == "http://localhost:8000"
-    assert settings.files_bucket == "teamdrive-dev-files"
+    assert settings.files_bucket == "teamdrive-local-files"
     assert settings.media_queue_url == ""
-    assert settings.signing_secret_id == "teamdrive/dev/signing-key"
+    assert settings.signing_secret_id == "teamdrive/local/signing-key"
     assert settings.mail_from == "teamdrive <no-reply@teamdrive.local>"
     assert settings.google_client_id is None
     assert settings.google_certs_url == GOOGLE_CERTS_URL
@@ -41,7 +41,7 @@ def test_defaults_suit_local_development():
 
 
 def test_names_follow_the_stage():
-    settings = load_settings({"STAGE": "qa"})
+    settings = load_settings({**PROD, "STAGE": "qa"})
 
     assert settings.files_bucket == "teamdrive-qa-files"
     assert settings.signing_secret_id == "teamdrive/qa/signing-key"
@@ -136,8 +136,14 @@ def test_the_prod_stage_refuses_development_settings(changes):
         load_settings(env)
 
 
-@pytest.mark.parametrize("stage", ["dev", "test", "local"])
-def test_other_stages_accept_development_settings(stage):
+@pytest.mark.parametrize("stage", ["dev", "prod", "staging"])
+def test_every_deployed_stage_refuses_an_http_site(stage):
+    with pytest.raises(ConfigError):
+        load_settings({"STAGE": stage, "PUBLIC_URL": "http://drive.example.com"})
+
+
+@pytest.mark.parametrize("stage", ["test", "local", "live"])
+def test_stages_that_never_deploy_accept_development_settings(stage):
     settings = load_settings(
         {
             "STAGE": stage,
@@ -193,6 +199,10 @@ def test_settings_cannot_be_changed_after_loading():
 
 
 def test_get_settings_reads_the_environment_once(monkeypatch):
+    monkeypatch.setenv("PUBLIC_URL", "https://drive.example.com")
+    monkeypatch.setenv("ARGON2_TIME_COST", "3")
+    monkeypatch.setenv("ARGON2_MEMORY_KIB", "65536")
+    monkeypatch.delenv("GOOGLE_CERTS_URL", raising=False)
     monkeypatch.setenv("STAGE", "first")
     get_settings.cache_clear()
     try:

@@ -126,6 +126,30 @@ def test_reset_link_works_once(api, make_user, outbox):
     assert api.post("/auth/login", {"login": "alice", "password": NEW_PASSWORD}).status == 200
 
 
+def test_using_one_reset_link_kills_every_other_one(api, make_user, outbox):
+    user = make_user("alice")
+    first, second = reset_token(api, outbox, user), reset_token(api, outbox, user)
+    assert (
+        api.post("/auth/reset-password", {"token": second, "password": NEW_PASSWORD}).status == 204
+    )
+
+    late = api.post("/auth/reset-password", {"token": first, "password": "another secret 2"})
+
+    assert_error(late, 400, "invalid_token")
+    assert api.post("/auth/login", {"login": "alice", "password": NEW_PASSWORD}).status == 200
+
+
+def test_a_password_change_kills_reset_links_sent_before_it(api, make_user, outbox, login):
+    user = make_user("alice")
+    token = reset_token(api, outbox, user)
+    change = {"current_password": user.password, "new_password": NEW_PASSWORD}
+    assert login(user).post("/users/me/password", change).status == 204
+
+    late = api.post("/auth/reset-password", {"token": token, "password": "another secret 2"})
+
+    assert_error(late, 400, "invalid_token")
+
+
 def test_reset_link_expires(api, make_user, outbox, monkeypatch):
     user = make_user("alice")
     monkeypatch.setenv("RESET_TTL_S", "1")

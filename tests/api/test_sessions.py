@@ -485,3 +485,31 @@ def test_a_disabled_account_cannot_refresh(new_api, token_client, login, user):
     disable(user)
     assert_error(refresh_by_body(new_api, script.refresh_token), 403, "account_disabled")
     assert_error(browser.post("/auth/refresh"), 403, "account_disabled")
+
+
+def family_expiry(family_id: str) -> int:
+    item = boto3.client("dynamodb", region_name=REGION).get_item(
+        TableName="test-tokens", Key={"key": {"S": f"family#{family_id}"}}, ConsistentRead=True
+    )["Item"]
+    return int(item["expires_ttl"]["N"])
+
+
+def test_a_session_in_use_lives_on_past_its_first_fortnight(new_api, token_client, user):
+    script = token_client(user)
+    family_id = jwt.decode(script.bearer, options={"verify_signature": False})["sid"]
+    before = family_expiry(family_id)
+    time.sleep(1.1)
+
+    assert refresh_by_body(new_api, script.refresh_token).status == 200
+
+    assert family_expiry(family_id) > before
+
+
+def test_a_disabled_account_can_still_sign_out(login, user):
+    browser = login(user)
+    UserModel(user.id).update(actions=[UserModel.disabled.set(True)])
+
+    reply = browser.post("/auth/logout")
+
+    assert reply.status == 204, reply.body
+    assert browser.jar == {}

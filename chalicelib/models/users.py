@@ -1,4 +1,5 @@
-"""The users table: profile, credentials, flags, storage counters and the session version."""
+"""The users table, and the writes that must move an account and its guard items together
+(``uniques``): creating, linking Google, changing the phone, closing."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
-from chalicelib.errors import NotFound
-from chalicelib.models.base import Region, TableName
+from chalicelib.errors import Conflict, EmailTaken, NotFound, PhoneTaken, UsernameTaken
+from chalicelib.models.base import ConditionsFailed, Region, TableName, transact, utcnow
+from chalicelib.models.uniques import UniqueModel, guard, guard_key
 
 
 class UserModel(Model):
@@ -52,9 +56,9 @@ class UserModel(Model):
     # lifetime has nothing left to stop and is pruned.
     revoked_sessions: MapAttribute[str, Any] = MapAttribute(default=dict)
 
-    @property
-    def active(self) -> bool:
-        return self.status == "active" and not self.disabled
+
+def _conditional_failed(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def update_active(user: UserModel, actions: Sequence[Action]) -> None:
@@ -63,6 +67,148 @@ def update_active(user: UserModel, actions: Sequence[Action]) -> None:
     try:
         user.update(actions=list(actions), condition=UserModel.status == "active")
     except UpdateError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+        if _conditional_failed(exc):
             raise NotFound("No such user.") from exc
         raise
+
+
+def create(user: UserModel, *, extra_guards: Sequence[tuple[str, str]] = ()) -> None:
+    """Write a new user with the guards of its username, email and ``extra_guards``."""
+    guards = [("username", user.username), ("email", user.email), *extra_guards]
+
+    def build(tx: TransactWrite) -> None:
+        for kind, value in guards:
+            tx.save(guard(kind, value, user.user_id), condition=UniqueModel.key.does_not_exist())
+        tx.save(user, condition=UserModel.user_id.does_not_exist())
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        kinds = {guards[i][0] for i in exc.failed if i < len(guards)}
+        if "username" in kinds:
+            raise UsernameTaken() from exc
+        if "email" in kinds:
+            raise EmailTaken() from exc
+        raise Conflict("That account is linked already.") from exc
+
+
+def link_google(user: UserModel, subject: str) -> None:
+    def build(tx: TransactWrite) -> None:
+        tx.save(guard("google", subject, user.user_id), condition=UniqueModel.key.does_not_exist())
+        tx.update(
+            user,
+            actions=[UserModel.google_sub.set(subject)],
+            condition=UserModel.google_sub.does_not_exist() & (UserModel.status == "active"),
+        )
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise Conflict("This account is linked to another Google account.") from exc
+
+
+def _phone_unchanged(user: UserModel) -> Condition:
+    """The row still holds the phone (and its verified flag) that ``user`` was read with, so a
+    guard is released or taken only for the number the row really has."""
+    same_phone = (
+        UserModel.phone.does_not_exist() if user.phone is None else UserModel.phone == user.phone
+    )
+    return (
+        (UserModel.status == "active")
+        & same_phone
+        & (UserModel.phone_verified == bool(user.phone_verified))
+    )
+
+
+def _release(tx: TransactWrite, kind: str, value: str, owner_id: str) -> None:
+    """Delete a guard inside ``tx``, only if ``owner_id`` still holds it."""
+    tx.delete(UniqueModel(guard_key(kind, value)), condition=UniqueModel.owner_id == owner_id)
+
+
+def _changed_meanwhile(user: UserModel) -> Conflict | NotFound:
+    try:
+        current = UserModel.get(user.user_id, consistent_read=True)
+    except UserModel.DoesNotExist:
+        current = None
+    if current is None or current.status != "active":
+        return NotFound("No such user.")
+    return Conflict("The profile changed at the same moment. Try again.")
+
+
+def update_profile(user: UserModel, actions: Sequence[Action], *, new_phone: bool) -> None:
+    """Apply profile ``actions``; with ``new_phone``, a verified number frees its guard."""
+    released = user.phone if new_phone and user.phone and user.phone_verified else None
+
+    def build(tx: TransactWrite) -> None:
+        tx.update(user, actions=list(actions), condition=_phone_unchanged(user))
+        if released:
+            _release(tx, "phone", released, user.user_id)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise _changed_meanwhile(user) from exc
+
+
+def set_verified_phone(user: UserModel, number: str) -> None:
+    """Take ``number`` as the user's verified phone, freeing the one it replaces."""
+    previous = user.phone if user.phone_verified and user.phone != number else None
+
+    def build(tx: TransactWrite) -> None:
+        tx.save(
+            guard("phone", number, user.user_id),
+            condition=UniqueModel.key.does_not_exist() | (UniqueModel.owner_id == user.user_id),
+        )
+        tx.update(
+            user,
+            actions=[UserModel.phone.set(number), UserModel.phone_verified.set(True)],
+            condition=_phone_unchanged(user),
+        )
+        if previous:
+            _release(tx, "phone", previous, user.user_id)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        if 0 in exc.failed:
+            raise PhoneTaken() from exc
+        raise _changed_meanwhile(user) from exc
+
+
+def close(user: UserModel) -> None:
+    """Mark the account deleted, end its sessions and free its names, all at once."""
+    held = [("username", user.username), ("email", user.email)]
+    if user.google_sub:
+        held.append(("google", user.google_sub))
+    if user.phone and user.phone_verified:
+        held.append(("phone", user.phone))
+
+    def build(tx: TransactWrite) -> None:
+        tx.update(
+            user,
+            actions=[
+                UserModel.status.set("deleted"),
+                UserModel.deleted_at.set(utcnow()),
+                UserModel.token_version.add(1),
+            ],
+            condition=UserModel.status == "active",
+        )
+        for kind, value in held:
+            _release(tx, kind, value, user.user_id)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise NotFound("No such user.") from exc
+
+
+def purge_closed(*, older_than_s: int = 0) -> int:
+    """Remove closed accounts' rows (a job: scans are allowed there). Returns how many."""
+    cutoff = utcnow().timestamp() - older_than_s
+    removed = 0
+    for user in UserModel.scan(UserModel.status == "deleted"):
+        if user.deleted_at is None or user.deleted_at.timestamp() > cutoff:
+            continue
+        user.delete(condition=UserModel.status == "deleted")
+        removed += 1
+    return removed

@@ -7,26 +7,21 @@ import uuid
 from typing import Any
 
 from pynamodb.attributes import Attribute
-from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
-from chalicelib import emails
+from chalicelib import delivery, emails
 from chalicelib.config import get_settings
 from chalicelib.errors import (
-    Conflict,
-    EmailTaken,
     InvalidRequest,
     InvalidToken,
     NotFound,
-    UsernameTaken,
     WrongPassword,
 )
 from chalicelib.models import tokens, users
-from chalicelib.models.base import ConditionsFailed, transact, utcnow
-from chalicelib.models.uniques import UniqueModel, guard, guard_key, owner_of
+from chalicelib.models.base import utcnow
+from chalicelib.models.uniques import owner_of
 from chalicelib.models.users import UserModel
-from chalicelib.services import messages, passwords, rules, sessions
+from chalicelib.services import attempts, passwords, rules, sessions
 
 UNSET: Any = object()
 MAILS_PER_HOUR = 5
@@ -97,44 +92,6 @@ def new_user(*, username: str, email: str, **fields: Any) -> UserModel:
     )
 
 
-def create(user: UserModel, *, extra_guards: tuple[tuple[str, str], ...] = ()) -> None:
-    """Write a new user with the guards of its username, email and ``extra_guards``."""
-    guards = [("username", user.username), ("email", user.email), *extra_guards]
-
-    def build(tx: TransactWrite) -> None:
-        for kind, value in guards:
-            tx.save(guard(kind, value, user.user_id), condition=UniqueModel.key.does_not_exist())
-        tx.save(user, condition=UserModel.user_id.does_not_exist())
-
-    try:
-        transact(build)
-    except ConditionsFailed as exc:
-        kinds = {guards[i][0] for i in exc.failed if i < len(guards)}
-        if "username" in kinds:
-            raise UsernameTaken() from exc
-        if "email" in kinds:
-            raise EmailTaken() from exc
-        raise Conflict("That account is linked already.") from exc
-
-
-def phone_unchanged(user: UserModel) -> Condition:
-    """The user row still holds the phone (and its verified flag) that ``user`` was read with:
-    a guard is released or taken only for the number the row really has."""
-    same_phone = (
-        UserModel.phone.does_not_exist() if user.phone is None else UserModel.phone == user.phone
-    )
-    return (
-        (UserModel.status == "active")
-        & same_phone
-        & (UserModel.phone_verified == bool(user.phone_verified))
-    )
-
-
-def release_guard(tx: TransactWrite, kind: str, value: str, owner_id: str) -> None:
-    """Delete a guard inside ``tx``, only if ``owner_id`` still holds it."""
-    tx.delete(UniqueModel(guard_key(kind, value)), condition=UniqueModel.owner_id == owner_id)
-
-
 def register(
     *,
     username: str,
@@ -158,7 +115,7 @@ def register(
         nickname=nick,
         phone=number,
     )
-    create(user)
+    users.create(user)
     send_verification(user)
     return user_view(user)
 
@@ -180,7 +137,7 @@ def emailed_link(kind: str, user: UserModel, *, path: str, ttl_s: int, **extra: 
 def send_verification(user: UserModel) -> None:
     settings = get_settings()
     link = emailed_link("verify", user, path="/verify-email", ttl_s=settings.verify_ttl_s)
-    messages.send_email(
+    delivery.send_email(
         user.email, emails.verification(user.username, link, settings.verify_ttl_s // 3600)
     )
 
@@ -220,41 +177,27 @@ def update_profile(user_id: str, *, nickname: Any = UNSET, phone: Any = UNSET) -
     """Change the nickname and/or phone; a new phone number is unverified until its code."""
     user = load(user_id)
     actions: list[Action] = []
-    released: str | None = None
+    new_phone = False
     if nickname is not UNSET:
         actions.append(set_or_remove(UserModel.nickname, rules.nickname(nickname)))
     if phone is not UNSET:
         number = rules.phone(phone)
-        if number != user.phone:
+        new_phone = number != user.phone
+        if new_phone:
             actions += [set_or_remove(UserModel.phone, number), UserModel.phone_verified.set(False)]
-            if user.phone and user.phone_verified:
-                released = user.phone
-    if not actions:
-        return user_view(user)
-
-    def build(tx: TransactWrite) -> None:
-        tx.update(user, actions=actions, condition=phone_unchanged(user))
-        if released:
-            release_guard(tx, "phone", released, user.user_id)
-
-    try:
-        transact(build)
-    except ConditionsFailed as exc:
-        load(user_id)  # NotFound if the account closed meanwhile
-        raise Conflict("The profile changed at the same moment. Try again.") from exc
+    if actions:
+        users.update_profile(user, actions, new_phone=new_phone)
     return profile(user_id)
 
 
 def change_password(user_id: str, *, current: str | None, new: str, keep_session: str) -> None:
     """Set a new password and end every session but the caller's."""
-    from chalicelib.services import signin
-
     user = load(user_id)
     rules.password(new, username_value=user.username, field="new_password")
     if user.password_hash is not None:
         if not current:
             raise InvalidRequest.fields({"current_password": "required"})
-        signin.check_password(user, current, error=WrongPassword)
+        attempts.check_password(user, current, error=WrongPassword)
     users.update_active(user, [UserModel.password_hash.set(passwords.hash_password(new))])
     sessions.end_others(user_id, keep=keep_session)
 
@@ -262,43 +205,7 @@ def change_password(user_id: str, *, current: str | None, new: str, keep_session
 def delete(user_id: str, *, password: str | None) -> None:
     """Close the account now: sessions end and its names are freed; the purge job removes the
     rest in the background."""
-    from chalicelib.services import signin
-
     user = load(user_id)
     if user.password_hash is not None:
-        signin.check_password(user, password or "", error=WrongPassword)
-    held = [("username", user.username), ("email", user.email)]
-    if user.google_sub:
-        held.append(("google", user.google_sub))
-    if user.phone and user.phone_verified:
-        held.append(("phone", user.phone))
-
-    def build(tx: TransactWrite) -> None:
-        tx.update(
-            user,
-            actions=[
-                UserModel.status.set("deleted"),
-                UserModel.deleted_at.set(utcnow()),
-                UserModel.token_version.add(1),
-            ],
-            condition=UserModel.status == "active",
-        )
-        for kind, value in held:
-            release_guard(tx, kind, value, user.user_id)
-
-    try:
-        transact(build)
-    except ConditionsFailed as exc:
-        raise NotFound("No such user.") from exc
-
-
-def purge_deleted(*, older_than_s: int = 0) -> int:
-    """Remove closed accounts' rows (a job; scans are allowed there). Returns how many."""
-    cutoff = utcnow().timestamp() - older_than_s
-    removed = 0
-    for user in UserModel.scan(UserModel.status == "deleted"):
-        if user.deleted_at is None or user.deleted_at.timestamp() > cutoff:
-            continue
-        user.delete(condition=UserModel.status == "deleted")
-        removed += 1
-    return removed
+        attempts.check_password(user, password or "", error=WrongPassword)
+    users.close(user)

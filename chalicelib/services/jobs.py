@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 
 from chalicelib import logs
-from chalicelib.services import accounts
+from chalicelib.models import users
 
 
 def daily() -> dict[str, int]:
     """Remove what closed accounts left behind."""
     started = time.perf_counter()
-    removed = accounts.purge_deleted()
+    removed = users.purge_closed()
     result = {"accounts_purged": removed}
     logs.record(
         "job", job="daily", duration_ms=round((time.perf_counter() - started) * 1000), **result

@@ -5,15 +5,11 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from pynamodb.transactions import TransactWrite
-
+from chalicelib import delivery
 from chalicelib.config import get_settings
-from chalicelib.errors import Conflict, InvalidCode, InvalidRequest, PhoneTaken, RateLimited
-from chalicelib.models import tokens
-from chalicelib.models.base import ConditionsFailed, transact
-from chalicelib.models.uniques import UniqueModel, guard
-from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, messages, rules
+from chalicelib.errors import InvalidCode, InvalidRequest, RateLimited
+from chalicelib.models import tokens, users
+from chalicelib.services import accounts, rules
 
 MAX_TRIES = 5
 CODES_PER_HOUR = 5
@@ -44,7 +40,7 @@ def send_code(user_id: str, phone: str) -> None:
     )
     minutes = max(1, round(ttl / 60))
     unit = "minute" if minutes == 1 else "minutes"
-    messages.send_sms(number, f"teamdrive code: {code}. It expires in {minutes} {unit}.")
+    delivery.send_sms(number, f"teamdrive code: {code}. It expires in {minutes} {unit}.")
 
 
 def verify(user_id: str, phone: str, code: str) -> dict:
@@ -58,28 +54,6 @@ def verify(user_id: str, phone: str, code: str) -> dict:
     expected = item.secret_hash or ""
     if not hmac.compare_digest(expected, tokens.hashed(f"{user_id}:{code.strip()}")):
         raise InvalidCode()
-    user = accounts.load(user_id)
-    previous = user.phone if user.phone_verified and user.phone != number else None
-
-    def build(tx: TransactWrite) -> None:
-        tx.save(
-            guard("phone", number, user_id),
-            condition=UniqueModel.key.does_not_exist() | (UniqueModel.owner_id == user_id),
-        )
-        tx.update(
-            user,
-            actions=[UserModel.phone.set(number), UserModel.phone_verified.set(True)],
-            condition=accounts.phone_unchanged(user),
-        )
-        if previous:
-            accounts.release_guard(tx, "phone", previous, user_id)
-
-    try:
-        transact(build)
-    except ConditionsFailed as exc:
-        if 0 in exc.failed:
-            raise PhoneTaken() from exc
-        accounts.load(user_id)  # NotFound if the account closed meanwhile
-        raise Conflict("The profile changed at the same moment. Try again.") from exc
+    users.set_verified_phone(accounts.load(user_id), number)
     tokens.discard(item.key)
     return accounts.profile(user_id)

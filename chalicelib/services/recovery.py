@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pynamodb.expressions.update import Action
 
-from chalicelib import emails
+from chalicelib import delivery, emails
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidToken, NotFound
 from chalicelib.models import tokens, users
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, messages, passwords, rules
+from chalicelib.services import accounts, passwords, rules
 
 
 def forgot_username(email: str) -> None:
@@ -21,7 +21,7 @@ def forgot_username(email: str) -> None:
     if user is None or not accounts.mail_allowed("username", user.user_id):
         return
     link = f"{get_settings().public_url}/signin"
-    messages.send_email(user.email, emails.username_reminder(user.username, link))
+    delivery.send_email(user.email, emails.username_reminder(user.username, link))
 
 
 def forgot_password(login_name: str) -> None:
@@ -36,7 +36,7 @@ def forgot_password(login_name: str) -> None:
         ttl_s=settings.reset_ttl_s,
         secret_hash=_password_fingerprint(user),
     )
-    messages.send_email(
+    delivery.send_email(
         user.email, emails.password_reset(user.username, link, settings.reset_ttl_s // 60)
     )
 

@@ -6,26 +6,20 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
-from chalicelib.config import get_settings
 from chalicelib.errors import (
     AccountDisabled,
-    AppError,
     Conflict,
     EmailNotVerified,
     GoogleEmailUnverified,
     GoogleLinkUnverified,
     InvalidCredentials,
     InvalidRequest,
-    RateLimited,
     UsernameTaken,
 )
-from chalicelib.models import tokens, users
-from chalicelib.models.base import ConditionsFailed, transact
-from chalicelib.models.uniques import UniqueModel, guard, owner_of
+from chalicelib.models import users
+from chalicelib.models.uniques import owner_of
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, google, passwords, rules, sessions
+from chalicelib.services import accounts, attempts, google, passwords, rules, sessions
 
 
 @dataclass(frozen=True)
@@ -33,28 +27,6 @@ class SignedIn:
     user: dict[str, Any]
     tokens: sessions.Tokens
     created: bool = False
-
-
-def _throttle_key(subject: str) -> str:
-    return f"throttle#login#{subject}"
-
-
-def _spend_attempt(subject: str) -> None:
-    """Count an attempt before checking it, so parallel guesses cannot all slip under the
-    limit; past the limit, refuse until the window closes (a success clears the count)."""
-    settings = get_settings()
-    key = _throttle_key(subject)
-    if tokens.window_hit(key, window_s=settings.login_fail_window_s) > settings.login_fail_limit:
-        _, left = tokens.window_count(key, window_s=settings.login_fail_window_s)
-        raise RateLimited(left, "Too many failed sign-ins. Try again later.")
-
-
-def check_password(user: UserModel, password: str, *, error: type[AppError]) -> None:
-    """Raise ``error`` unless ``password`` is the user's; attempts count toward throttling."""
-    _spend_attempt(user.user_id)
-    if not passwords.verify_password(user.password_hash, password):
-        raise error()
-    tokens.discard(_throttle_key(user.user_id))
 
 
 def login(login_name: str, password: str) -> SignedIn:
@@ -65,7 +37,7 @@ def login(login_name: str, password: str) -> SignedIn:
     """
     user = accounts.find_by_login(login_name)
     subject = user.user_id if user else f"name#{login_name.strip().casefold()}"
-    _spend_attempt(subject)
+    attempts.spend(subject)
     if not passwords.verify_password(user.password_hash if user else None, password):
         raise InvalidCredentials()
     assert user is not None
@@ -73,7 +45,7 @@ def login(login_name: str, password: str) -> SignedIn:
         raise AccountDisabled()
     if not user.email_verified:
         raise EmailNotVerified(details={"email": rules.mask_email(user.email)})
-    tokens.discard(_throttle_key(subject))
+    attempts.clear(subject)
     return SignedIn(accounts.user_view(user), sessions.start(user))
 
 
@@ -113,7 +85,7 @@ def google_sign_in(credential: str) -> SignedIn:
     if existing is not None:
         if not existing.email_verified:
             raise GoogleLinkUnverified()
-        _link(existing, identity.subject)
+        users.link_google(existing, identity.subject)
         return _signed_in(accounts.load(existing.user_id))
     user = _create_from_google(identity)
     return _signed_in(user, created=True)
@@ -123,21 +95,6 @@ def _signed_in(user: UserModel, *, created: bool = False) -> SignedIn:
     if user.disabled:
         raise AccountDisabled()
     return SignedIn(accounts.user_view(user), sessions.start(user), created)
-
-
-def _link(user: UserModel, subject: str) -> None:
-    def build(tx: TransactWrite) -> None:
-        tx.save(guard("google", subject, user.user_id), condition=UniqueModel.key.does_not_exist())
-        tx.update(
-            user,
-            actions=[UserModel.google_sub.set(subject)],
-            condition=UserModel.google_sub.does_not_exist() & (UserModel.status == "active"),
-        )
-
-    try:
-        transact(build)
-    except ConditionsFailed as exc:
-        raise Conflict("This account is linked to another Google account.") from exc
 
 
 def _google_address(email: str) -> str:
@@ -167,7 +124,7 @@ def _create_from_google(identity: google.GoogleIdentity) -> UserModel:
             nickname=rules.nickname(rules.CONTROL.sub("", identity.name or "")[:50]),
         )
         try:
-            accounts.create(user, extra_guards=(("google", identity.subject),))
+            users.create(user, extra_guards=(("google", identity.subject),))
             return user
         except UsernameTaken:
             continue

@@ -1,4 +1,4 @@
-"""Outgoing email (SES, text and HTML) and SMS (SNS).
+"""Delivering email (SES, text and HTML) and SMS (SNS): the adapter where their errors stop.
 
 A message the provider refuses is logged and dropped rather than failing the request that
 caused it: the account change has happened, and the person can ask for the message again.

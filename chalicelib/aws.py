@@ -9,15 +9,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from chalicelib.config import get_settings
-
 _clients: dict[str, Any] = {}
 _session: Any = None
 _lock = threading.Lock()
 
 
 def client(service: str) -> Any:
-    """The cached boto3 client for ``service`` in the configured region."""
+    """The cached boto3 client for ``service``, in botocore's region (``AWS_DEFAULT_REGION``,
+    which Lambda sets), the one PynamoDB's connections use too."""
     found = _clients.get(service)
     if found is not None:
         return found
@@ -29,7 +28,7 @@ def client(service: str) -> Any:
 
                 # One session for every client: it loads each service's model only once.
                 _session = boto3.session.Session()
-            _clients[service] = _session.client(service, region_name=get_settings().region)
+            _clients[service] = _session.client(service)
         return _clients[service]
 
 

@@ -24,7 +24,6 @@ GIB = 1024**3
 @dataclass(frozen=True)
 class Settings:
     stage: str
-    region: str
     public_url: str
     files_bucket: str
     media_queue_url: str
@@ -76,7 +75,6 @@ def load_settings(env: dict[str, str]) -> Settings:
     stage = env.get("STAGE", "local")
     settings = Settings(
         stage=stage,
-        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         public_url=env.get("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
         files_bucket=env.get("FILES_BUCKET", f"teamdrive-{stage}-files"),
         media_queue_url=env.get("MEDIA_QUEUE_URL", ""),

@@ -1,4 +1,6 @@
-"""What every model shares: table names and region resolved from settings at use time."""
+"""What every model shares: table names resolved from settings at use time (never at import:
+PynamoDB inspects ``Meta`` when a model class is made). The region is botocore's, from
+``AWS_REGION``/``AWS_DEFAULT_REGION``, as for every other client."""
 
 from __future__ import annotations
 
@@ -26,15 +28,10 @@ class TableName:
         return get_settings().table_name(self.name)
 
 
-class Region:
-    def __get__(self, instance: Any, owner: Any) -> str:
-        return get_settings().region
-
-
 @lru_cache(maxsize=1)
 def connection() -> Connection:
     """The connection that transactions go through (made on first use)."""
-    return Connection(region=get_settings().region)
+    return Connection()
 
 
 def utcnow() -> datetime:

@@ -16,7 +16,7 @@ from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.models.base import Region, TableName, epoch, utcnow
+from chalicelib.models.base import TableName, epoch, utcnow
 
 
 class ByFamilyOwner(GlobalSecondaryIndex["TokenModel"]):
@@ -32,7 +32,6 @@ class ByFamilyOwner(GlobalSecondaryIndex["TokenModel"]):
 class TokenModel(Model):
     class Meta:
         table_name = TableName("tokens")
-        region = Region()
 
     key = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute(null=True)

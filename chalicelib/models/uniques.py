@@ -9,13 +9,12 @@ from __future__ import annotations
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
-from chalicelib.models.base import Region, TableName
+from chalicelib.models.base import TableName
 
 
 class UniqueModel(Model):
     class Meta:
         table_name = TableName("uniques")
-        region = Region()
 
     key = UnicodeAttribute(hash_key=True)
     owner_id = UnicodeAttribute()

@@ -20,14 +20,13 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import Conflict, EmailTaken, NotFound, PhoneTaken, UsernameTaken
-from chalicelib.models.base import ConditionsFailed, Region, TableName, transact, utcnow
+from chalicelib.models.base import ConditionsFailed, TableName, transact, utcnow
 from chalicelib.models.uniques import UniqueModel, guard, guard_key
 
 
 class UserModel(Model):
     class Meta:
         table_name = TableName("users")
-        region = Region()
 
     user_id = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()

@@ -21,7 +21,6 @@ def test_defaults_suit_local_development():
     settings = load_settings({})
 
     assert settings.stage == "local"
-    assert settings.region == "us-east-1"
     assert settings.public_url == "http://localhost:8000"
     assert settings.files_bucket == "teamdrive-local-files"
     assert settings.media_queue_url == ""
@@ -46,19 +45,6 @@ def test_names_follow_the_stage():
     assert settings.files_bucket == "teamdrive-qa-files"
     assert settings.signing_secret_id == "teamdrive/qa/signing-key"
     assert settings.table_name("users") == "qa-users"
-
-
-@pytest.mark.parametrize(
-    ("env", "region"),
-    [
-        ({"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "ap-northeast-2"}, "eu-west-1"),
-        ({"AWS_DEFAULT_REGION": "ap-northeast-2"}, "ap-northeast-2"),
-        ({"AWS_REGION": "", "AWS_DEFAULT_REGION": "ap-northeast-2"}, "ap-northeast-2"),
-    ],
-    ids=["aws-region-wins", "default-region", "empty-aws-region-ignored"],
-)
-def test_region_comes_from_the_lambda_environment(env, region):
-    assert load_settings(env).region == region
 
 
 def test_public_url_loses_its_trailing_slash():

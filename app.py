@@ -2,7 +2,7 @@
 
 from chalice import Chalice, Rate
 
-from chalicelib.api import auth, health, http, users
+from chalicelib.api import auth, health, http, nodes, users
 from chalicelib.services import jobs
 
 app = Chalice(app_name="teamdrive")
@@ -10,6 +10,7 @@ app.debug = False
 app.register_middleware(http.access_log, "http")
 app.register_blueprint(auth.bp)
 app.register_blueprint(users.bp)
+app.register_blueprint(nodes.bp)
 app.register_blueprint(health.bp)
 
 

@@ -18,6 +18,7 @@
     │   ├── UsernameTaken (409 username_taken)
     │   ├── EmailTaken (409 email_taken)
     │   ├── PhoneTaken (409 phone_taken)
+    │   ├── NameTaken (409 name_taken)
     │   └── GoogleLinkUnverified (409 google_account_unverified_link)
     ├── RateLimited (429 rate_limited, carries retry_after seconds)
     ├── Internal (500 internal)
@@ -143,6 +144,11 @@ class EmailTaken(Conflict):
 class PhoneTaken(Conflict):
     code = "phone_taken"
     default_message = "That phone number belongs to another account."
+
+
+class NameTaken(Conflict):
+    code = "name_taken"
+    default_message = "Something with that name is in this folder already."
 
 
 class GoogleLinkUnverified(Conflict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import time
 import traceback
 from collections.abc import Callable
@@ -219,3 +220,17 @@ class Body:
     def check(self) -> None:
         if self.problems:
             raise InvalidRequest.fields(self.problems)
+
+
+def query(request: Request) -> dict[str, str]:
+    """Query parameters, one value each (the last when repeated)."""
+    return dict(request.query_params or {})
+
+
+def list_params(request: Request) -> tuple[int, str | None]:
+    """``?limit=`` (1–200, default 50) and ``?cursor=``; anything else is a 400."""
+    params = query(request)
+    raw = params.get("limit", "50")
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 200:
+        raise InvalidRequest.fields({"limit": "a whole number from 1 to 200"})
+    return int(raw), params.get("cursor") or None

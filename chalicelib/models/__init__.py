@@ -1,11 +1,12 @@
 """PynamoDB models, one module per aggregate; the only package that knows tables."""
 
 from chalicelib.models.base import connection
+from chalicelib.models.nodes import NodeModel
 from chalicelib.models.tokens import TokenModel
 from chalicelib.models.uniques import UniqueModel
 from chalicelib.models.users import UserModel
 
-ALL = (UserModel, UniqueModel, TokenModel)
+ALL = (UserModel, UniqueModel, TokenModel, NodeModel)
 
 
 def reset_connections() -> None:

@@ -20,6 +20,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import Conflict, EmailTaken, NotFound, PhoneTaken, UsernameTaken
+from chalicelib.models import nodes
 from chalicelib.models.base import ConditionsFailed, TableName, transact, utcnow
 from chalicelib.models.uniques import UniqueModel, guard, guard_key
 
@@ -72,13 +73,16 @@ def update_active(user: UserModel, actions: Sequence[Action]) -> None:
 
 
 def create(user: UserModel, *, extra_guards: Sequence[tuple[str, str]] = ()) -> None:
-    """Write a new user with the guards of its username, email and ``extra_guards``."""
+    """Write a new user with its root folder and the guards of its username, email and
+    ``extra_guards``."""
     guards = [("username", user.username), ("email", user.email), *extra_guards]
+    root = nodes.new_root(user.user_id, user.root_folder_id)
 
     def build(tx: TransactWrite) -> None:
         for kind, value in guards:
             tx.save(guard(kind, value, user.user_id), condition=UniqueModel.key.does_not_exist())
         tx.save(user, condition=UserModel.user_id.does_not_exist())
+        tx.save(root, condition=nodes.NodeModel.node_id.does_not_exist())
 
     try:
         transact(build)

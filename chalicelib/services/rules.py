@@ -21,6 +21,7 @@ EMAIL = re.compile(
 )
 PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _bad(field: str, reason: str) -> InvalidRequest:
@@ -93,3 +94,14 @@ def collect(*checks: Callable[[], Any]) -> list[Any]:
     if fields:
         raise InvalidRequest.fields(fields)
     return values
+
+
+def node_name(value: str, field: str = "name") -> str:
+    """A file or folder name: 1–255 characters, no slash or control character, not . or .."""
+    if not 1 <= len(value) <= 255:
+        raise _bad(field, "1 to 255 characters")
+    if "/" in value or NAME_CONTROL.search(value):
+        raise _bad(field, "must not contain '/' or control characters")
+    if value in (".", "..") or not value.strip():
+        raise _bad(field, "must not be '.', '..' or only spaces")
+    return value

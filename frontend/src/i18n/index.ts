@@ -78,11 +78,13 @@ export function formatBytes(lang: Lang, bytes: number): string {
     value /= 1024;
     unit++;
   }
+  // ICU spells bytes "0 byte" (English) or "0byte" (Korean); the symbol B reads right in both.
+  if (unit === 0) return `${new Intl.NumberFormat(lang).format(value)} B`;
   return new Intl.NumberFormat(lang, {
     style: "unit",
     unit: units[unit],
     unitDisplay: "short",
-    maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0,
+    maximumFractionDigits: value < 10 ? 1 : 0,
   }).format(value);
 }
 

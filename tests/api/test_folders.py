@@ -316,6 +316,19 @@ def test_create_folder_accepts_the_name(drive, name):
     assert [item["name"] for item in listed] == [name]
 
 
+def test_long_names_that_differ_only_at_the_end_are_two_folders_listed_once_each(drive):
+    # Both fold to more than a sort key holds; they differ in their last code point only.
+    names = ["\u0390" * 254 + "a", "\u0390" * 254 + "b"]
+    made = {drive.mkdir(name)["id"] for name in names}
+
+    items = page_through(drive, drive.home, limit=1)
+
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids)) == 2, "an item was listed twice"
+    assert set(ids) == made
+    assert sorted(item["name"] for item in items) == names
+
+
 @pytest.mark.parametrize(
     "name",
     [

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import Any
 
 from chalicelib.config import get_settings
 
 
 @lru_cache(maxsize=1)
-def _hasher() -> PasswordHasher:
+def _hasher() -> Any:
+    from argon2 import PasswordHasher  # deferred: routes that check no password skip it
+
     settings = get_settings()
     return PasswordHasher(
         time_cost=settings.argon2_time_cost,
@@ -35,12 +35,14 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; a missing hash still spends the time of a check."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     target = stored_hash or _dummy_hash()
     try:
         ok = _hasher().verify(target, password)
     except (VerificationError, InvalidHashError):
         return False
-    return ok and stored_hash is not None
+    return bool(ok) and stored_hash is not None
 
 
 def reset_cache() -> None:

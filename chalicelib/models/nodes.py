@@ -21,13 +21,14 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.exceptions import DeleteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import InvalidRequest, NameTaken, NotFound
 from chalicelib.models.base import ConditionsFailed, TableName, transact, utcnow
-from chalicelib.models.uniques import UniqueModel, guard
+from chalicelib.models.uniques import UniqueModel, guard, guard_key
 
 FOLDER, FILE = "folder", "file"
 RANK = {FOLDER: "0", FILE: "1"}
@@ -248,3 +249,24 @@ def names_of(ids: Sequence[str]) -> list[tuple[str, str]]:
     """(id, name) for each id in order; ids that no longer exist are left out."""
     found = batch(ids)
     return [(node_id, found[node_id].name) for node_id in ids if node_id in found]
+
+
+def purge_owner(owner_id: str) -> int:
+    """Delete every node of an owner and each one's name guard (a job's work: it may stop
+    half-way and run again, as each pass deletes what is left). Returns how many nodes."""
+    removed = 0
+    for node in NodeModel.by_owner_path.query(owner_id):
+        if node.parent_id is not None:
+            _release_name(node)
+        node.delete()
+        removed += 1
+    return removed
+
+
+def _release_name(node: NodeModel) -> None:
+    name_guard = UniqueModel(guard_key("child", child_guard_value(str(node.parent_id), node.name)))
+    try:
+        name_guard.delete(condition=UniqueModel.owner_id == node.node_id)
+    except DeleteError as exc:
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise

@@ -206,12 +206,15 @@ def close(user: UserModel) -> None:
 
 
 def purge_closed(*, older_than_s: int = 0) -> int:
-    """Remove closed accounts' rows (a job: scans are allowed there). Returns how many."""
+    """Remove what closed accounts left: their files and folders first, then their rows (a
+    job: scans are allowed there; a crash half-way leaves the row, so the next run finishes).
+    Returns how many accounts."""
     cutoff = utcnow().timestamp() - older_than_s
     removed = 0
     for user in UserModel.scan(UserModel.status == "deleted"):
         if user.deleted_at is None or user.deleted_at.timestamp() > cutoff:
             continue
+        nodes.purge_owner(user.user_id)
         user.delete(condition=UserModel.status == "deleted")
         removed += 1
     return removed

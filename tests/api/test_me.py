@@ -358,3 +358,24 @@ def test_the_daily_job_purges_deleted_accounts_and_can_run_twice(alice, browser,
     assert jobs.daily() == {"accounts_purged": 0}
 
     assert set(user_rows()) == {bob.id, newcomer.id}
+
+
+def owners_of_rows(table: str) -> set[str]:
+    client = boto3.client("dynamodb", region_name=REGION)
+    items = client.scan(TableName=f"test-{table}", ConsistentRead=True)["Items"]
+    return {item["owner_id"]["S"] for item in items}
+
+
+def test_the_daily_job_removes_a_closed_accounts_folders_and_their_names(alice, browser):
+    root = browser.get("/users/me").json["user"]["storage"]["root_folder_id"]
+    made = browser.post("/folders", {"parent_id": root, "name": "Taxes"}).json["node"]
+    browser.post("/folders", {"parent_id": made["id"], "name": "2026"})
+    guards_before = owners_of_rows("uniques")
+    assert browser.delete("/users/me", {"password": alice.password}).status == 204
+
+    jobs.daily()
+
+    assert alice.id not in owners_of_rows("nodes")
+    # The folders' name guards went with them (the account's own names went at closing).
+    assert len(guards_before) == 3
+    assert guards_before & owners_of_rows("uniques") == set()

@@ -143,3 +143,25 @@ export function focusProblem(form: HTMLFormElement | null): void {
     target?.focus();
   });
 }
+
+/**
+ * After a failed submit: an error whose code concerns one field goes on that field instead
+ * of the form's notice, else the server's `details.fields` go on theirs; then the first
+ * problem takes focus.
+ */
+export function showFailure<K extends string>(
+  form: Form<K>,
+  action: { setError: (error: unknown) => void },
+  error: unknown,
+  element: HTMLFormElement | null,
+  codes: Partial<Record<string, [K, MessageKey]>> = {},
+): void {
+  const onField = error instanceof ApiError ? codes[error.code] : undefined;
+  if (onField) {
+    form.setServerError(...onField);
+    action.setError(null);
+  } else {
+    form.showServerFields(error);
+  }
+  focusProblem(element);
+}

@@ -3,9 +3,9 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type User } from "../api";
-import { describeError } from "../errors";
 import { renderGoogleButton } from "../google";
 import { useI18n } from "../i18n";
+import { ErrorNotice } from "./ErrorNotice";
 import { Notice } from "./Notice";
 
 export function GoogleButton({ clientId, onSignedIn }: { clientId: string; onSignedIn: (user: User) => void }): JSX.Element {
@@ -55,7 +55,7 @@ export function GoogleButton({ clientId, onSignedIn }: { clientId: string; onSig
         </p>
       )}
       {unavailable && <Notice kind="info">{t("google.unavailable")}</Notice>}
-      {error !== null && <Notice kind="error">{describeError(error, t, lang)}</Notice>}
+      <ErrorNotice error={error} />
     </div>
   );
 }

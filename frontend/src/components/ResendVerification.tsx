@@ -3,16 +3,17 @@
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { api } from "../api";
-import { describeError } from "../errors";
 import { focusProblem, useAction, useForm } from "../form";
 import { useI18n } from "../i18n";
 import { normalizeEmail, validateEmail } from "../validation";
 import { Button } from "./Button";
+import { ErrorNotice } from "./ErrorNotice";
 import { Field } from "./Field";
+import { Form } from "./Form";
 import { Notice } from "./Notice";
 
 export function ResendVerification({ email = "", intro }: { email?: string; intro?: string }): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const form = useForm({ email }, { email: validateEmail });
   const action = useAction();
   const [sentTo, setSentTo] = useState<string | null>(null);
@@ -27,14 +28,14 @@ export function ResendVerification({ email = "", intro }: { email?: string; intr
   };
 
   return (
-    <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
+    <Form formRef={ref} onSubmit={submit}>
       {intro && <p>{intro}</p>}
       <Field label={t("field.email")} type="email" autoComplete="email" {...form.field("email")} />
-      {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+      <ErrorNotice error={action.error} />
       {sentTo !== null && <Notice kind="success">{t("resend.sent", { email: sentTo })}</Notice>}
       <Button type="submit" variant="secondary" busy={action.busy} disabled={!form.valid}>
         {t("resend.submit")}
       </Button>
-    </form>
+    </Form>
   );
 }

@@ -3,18 +3,19 @@
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { api } from "../api";
+import { BackToSignIn } from "../components/BackToSignIn";
 import { Button } from "../components/Button";
-import { Field } from "../components/Field";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Form } from "../components/Form";
+import { LoginField } from "../components/LoginField";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
-import { describeError } from "../errors";
-import { focusProblem, useAction, useForm } from "../form";
+import { focusProblem, showFailure, useAction, useForm } from "../form";
 import { useI18n } from "../i18n";
-import { Link } from "../router";
 import { validateRequired } from "../validation";
 
 export function ForgotPassword(): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
   const form = useForm({ login: "" }, { login: validateRequired });
@@ -23,30 +24,25 @@ export function ForgotPassword(): JSX.Element {
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     const result = await action.run(() => api.forgotPassword(form.values.login.trim()));
-    if (result.ok) setSent(true);
-    else form.showServerFields(result.error);
-    focusProblem(ref.current);
+    if (result.ok) {
+      setSent(true);
+      focusProblem(ref.current);
+    } else {
+      showFailure(form, action, result.error, ref.current);
+    }
   };
 
   return (
     <Page title={t("forgot_password.title")} intro={t("forgot_password.intro")}>
-      <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <Field
-          label={t("field.login")}
-          autoComplete="username"
-          autoCapitalize="none"
-          spellcheck={false}
-          {...form.field("login")}
-        />
-        {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+      <Form formRef={ref} onSubmit={submit}>
+        <LoginField {...form.field("login")} />
+        <ErrorNotice error={action.error} />
         {sent && <Notice kind="success">{t("forgot_password.sent")}</Notice>}
         <Button type="submit" busy={action.busy} disabled={!form.valid}>
           {t("forgot_password.submit")}
         </Button>
-      </form>
-      <p class="page__aside">
-        <Link href="/signin">{t("common.back_to_signin")}</Link>
-      </p>
+      </Form>
+      <BackToSignIn />
     </Page>
   );
 }

@@ -3,18 +3,19 @@
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { api } from "../api";
+import { BackToSignIn } from "../components/BackToSignIn";
 import { Button } from "../components/Button";
+import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
+import { Form } from "../components/Form";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
-import { describeError } from "../errors";
-import { focusProblem, useAction, useForm } from "../form";
+import { focusProblem, showFailure, useAction, useForm } from "../form";
 import { useI18n } from "../i18n";
-import { Link } from "../router";
 import { normalizeEmail, validateEmail } from "../validation";
 
 export function ForgotUsername(): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
   const form = useForm({ email: "" }, { email: validateEmail });
@@ -28,24 +29,21 @@ export function ForgotUsername(): JSX.Element {
       setSentTo(email);
       focusProblem(ref.current);
     } else {
-      form.showServerFields(result.error);
-      focusProblem(ref.current);
+      showFailure(form, action, result.error, ref.current);
     }
   };
 
   return (
     <Page title={t("forgot_username.title")} intro={t("forgot_username.intro")}>
-      <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
+      <Form formRef={ref} onSubmit={submit}>
         <Field label={t("field.email")} type="email" autoComplete="email" {...form.field("email")} />
-        {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+        <ErrorNotice error={action.error} />
         {sentTo !== null && <Notice kind="success">{t("forgot_username.sent", { email: sentTo })}</Notice>}
         <Button type="submit" busy={action.busy} disabled={!form.valid}>
           {t("forgot_username.submit")}
         </Button>
-      </form>
-      <p class="page__aside">
-        <Link href="/signin">{t("common.back_to_signin")}</Link>
-      </p>
+      </Form>
+      <BackToSignIn />
     </Page>
   );
 }

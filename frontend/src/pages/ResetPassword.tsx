@@ -4,13 +4,13 @@ import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../api";
 import { Button } from "../components/Button";
-import { Field } from "../components/Field";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Form } from "../components/Form";
+import { NewPasswordFields } from "../components/NewPasswordFields";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
-import { PasswordStrength } from "../components/PasswordStrength";
-import { describeError } from "../errors";
 import { withFlash } from "../flash";
-import { focusProblem, useAction, useForm } from "../form";
+import { showFailure, useAction, useForm } from "../form";
 import { useI18n } from "../i18n";
 import { Link, navigate, useLocation } from "../router";
 import { useSession } from "../session";
@@ -24,7 +24,7 @@ function isDeadLink(error: unknown): boolean {
 }
 
 export function ResetPassword(): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { setUser } = useSession();
   const location = useLocation();
   const [token] = useState(() => location.query.get("token") ?? "");
@@ -47,8 +47,7 @@ export function ResetPassword(): JSX.Element {
       navigate("/signin", { replace: true, state: withFlash("flash.password_reset") });
       return;
     }
-    form.showServerFields(result.error);
-    focusProblem(ref.current);
+    showFailure(form, action, result.error, ref.current);
   };
 
   if (token === "" || isDeadLink(action.error)) {
@@ -66,28 +65,17 @@ export function ResetPassword(): JSX.Element {
 
   return (
     <Page title={t("reset.title")} intro={t("reset.intro")}>
-      <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <Field
+      <Form formRef={ref} onSubmit={submit}>
+        <NewPasswordFields
           label={t("field.new_password")}
-          type="password"
-          revealable
-          autoComplete="new-password"
-          hint={t("signup.password_hint")}
-          {...form.field("password")}
-        >
-          <PasswordStrength password={form.values.password} />
-        </Field>
-        <Field
-          label={t("field.confirm_password")}
-          type="password"
-          autoComplete="new-password"
-          {...form.field("confirm")}
+          password={form.field("password")}
+          confirm={form.field("confirm")}
         />
-        {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+        <ErrorNotice error={action.error} />
         <Button type="submit" busy={action.busy} disabled={!form.valid}>
           {t("reset.submit")}
         </Button>
-      </form>
+      </Form>
     </Page>
   );
 }

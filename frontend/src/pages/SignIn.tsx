@@ -4,21 +4,23 @@ import type { JSX } from "preact";
 import { useRef } from "preact/hooks";
 import { api, ApiError, type User } from "../api";
 import { Button } from "../components/Button";
-import { Field } from "../components/Field";
+import { CurrentPasswordField } from "../components/CurrentPasswordField";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Form } from "../components/Form";
 import { GoogleButton } from "../components/GoogleButton";
+import { LoginField } from "../components/LoginField";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
 import { ResendVerification } from "../components/ResendVerification";
-import { describeError } from "../errors";
 import { readFlash } from "../flash";
-import { focusProblem, useAction, useForm } from "../form";
+import { showFailure, useAction, useForm } from "../form";
 import { useI18n } from "../i18n";
 import { Link, navigate, safeNext, useLocation } from "../router";
 import { useSession } from "../session";
 import { validateRequired } from "../validation";
 
 export function SignIn(): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { config, setUser } = useSession();
   const location = useLocation();
   const flash = readFlash(location.state);
@@ -38,8 +40,7 @@ export function SignIn(): JSX.Element {
       signedIn(result.value);
       return;
     }
-    form.showServerFields(result.error);
-    focusProblem(ref.current);
+    showFailure(form, action, result.error, ref.current);
   };
 
   const unverified = action.error instanceof ApiError && action.error.code === "email_not_verified";
@@ -48,22 +49,10 @@ export function SignIn(): JSX.Element {
   return (
     <Page title={t("signin.title")}>
       {flash && <Notice kind="success">{t(flash)}</Notice>}
-      <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <Field
-          label={t("field.login")}
-          autoComplete="username"
-          autoCapitalize="none"
-          spellcheck={false}
-          {...form.field("login")}
-        />
-        <Field
-          label={t("field.password")}
-          type="password"
-          revealable
-          autoComplete="current-password"
-          {...form.field("password")}
-        />
-        {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+      <Form formRef={ref} onSubmit={submit}>
+        <LoginField {...form.field("login")} />
+        <CurrentPasswordField label={t("field.password")} {...form.field("password")} />
+        <ErrorNotice error={action.error} />
         <Button type="submit" busy={action.busy} disabled={!form.valid}>
           {action.busy ? t("signin.submitting") : t("signin.submit")}
         </Button>
@@ -71,7 +60,7 @@ export function SignIn(): JSX.Element {
           <Link href="/forgot-username">{t("signin.forgot_username")}</Link>
           <Link href="/forgot-password">{t("signin.forgot_password")}</Link>
         </p>
-      </form>
+      </Form>
       {unverified && (
         <section class="panel" aria-labelledby="resend-title">
           <h2 id="resend-title" class="section__title">

@@ -2,14 +2,15 @@
 // server's objections land on the field they concern. Success leads to "check your email".
 import type { JSX } from "preact";
 import { useRef } from "preact/hooks";
-import { api, ApiError, type RegisterInput } from "../api";
+import { api, type RegisterInput } from "../api";
 import { Button } from "../components/Button";
+import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
-import { Notice } from "../components/Notice";
+import { Form } from "../components/Form";
+import { NewPasswordFields } from "../components/NewPasswordFields";
 import { Page } from "../components/Page";
-import { PasswordStrength } from "../components/PasswordStrength";
-import { describeError } from "../errors";
-import { focusProblem, useAction, useForm } from "../form";
+import { PhoneField } from "../components/PhoneField";
+import { showFailure, useAction, useForm } from "../form";
 import { useI18n } from "../i18n";
 import { Link, navigate } from "../router";
 import {
@@ -26,7 +27,7 @@ import {
 } from "../validation";
 
 export function SignUp(): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
   const form = useForm(
@@ -59,22 +60,15 @@ export function SignUp(): JSX.Element {
       navigate("/check-email", { state: { email: input.email } });
       return;
     }
-    const { error } = result;
-    if (error instanceof ApiError && error.code === "username_taken") {
-      form.setServerError("username", "error.username_taken");
-      action.setError(null);
-    } else if (error instanceof ApiError && error.code === "email_taken") {
-      form.setServerError("email", "error.email_taken");
-      action.setError(null);
-    } else {
-      form.showServerFields(error);
-    }
-    focusProblem(ref.current);
+    showFailure(form, action, result.error, ref.current, {
+      username_taken: ["username", "error.username_taken"],
+      email_taken: ["email", "error.email_taken"],
+    });
   };
 
   return (
     <Page title={t("signup.title")} intro={t("signup.intro")}>
-      <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
+      <Form formRef={ref} onSubmit={submit}>
         <Field
           label={t("field.username")}
           hint={t("signup.username_hint")}
@@ -85,21 +79,10 @@ export function SignUp(): JSX.Element {
           {...form.field("username", normalizeUsername)}
         />
         <Field label={t("field.email")} type="email" autoComplete="email" {...form.field("email")} />
-        <Field
+        <NewPasswordFields
           label={t("field.password")}
-          type="password"
-          revealable
-          autoComplete="new-password"
-          hint={t("signup.password_hint")}
-          {...form.field("password")}
-        >
-          <PasswordStrength password={form.values.password} />
-        </Field>
-        <Field
-          label={t("field.confirm_password")}
-          type="password"
-          autoComplete="new-password"
-          {...form.field("confirm")}
+          password={form.field("password")}
+          confirm={form.field("confirm")}
         />
         <Field
           label={t("field.nickname")}
@@ -108,21 +91,12 @@ export function SignUp(): JSX.Element {
           hint={t("signup.nickname_hint")}
           {...form.field("nickname")}
         />
-        <Field
-          label={t("field.phone")}
-          type="tel"
-          optional
-          autoComplete="tel"
-          inputMode="tel"
-          placeholder="+821012345678"
-          hint={t("signup.phone_hint")}
-          {...form.field("phone")}
-        />
-        {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+        <PhoneField {...form.field("phone")} />
+        <ErrorNotice error={action.error} />
         <Button type="submit" busy={action.busy} disabled={!form.valid}>
           {action.busy ? t("signup.submitting") : t("signup.submit")}
         </Button>
-      </form>
+      </Form>
       <p class="page__aside">
         {t("signup.have_account")} <Link href="/signin">{t("signup.signin_link")}</Link>
       </p>

@@ -1,20 +1,20 @@
 // Deleting the account for good, behind a confirmation dialog that asks for the password.
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
-import { api, ApiError } from "../../api";
+import { api } from "../../api";
 import { Button } from "../../components/Button";
+import { CurrentPasswordField } from "../../components/CurrentPasswordField";
 import { Dialog } from "../../components/Dialog";
-import { Field } from "../../components/Field";
-import { Notice } from "../../components/Notice";
-import { describeError } from "../../errors";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Form } from "../../components/Form";
 import { withFlash } from "../../flash";
-import { focusProblem, useAction, useForm } from "../../form";
+import { showFailure, useAction, useForm } from "../../form";
 import { useI18n } from "../../i18n";
 import { navigate } from "../../router";
 import { useSession } from "../../session";
 
 export function DeleteAccountSection(): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { setUser } = useSession();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLFormElement>(null);
@@ -38,14 +38,7 @@ export function DeleteAccountSection(): JSX.Element {
       navigate("/signin", { replace: true, state: withFlash("flash.account_deleted") });
       return;
     }
-    const { error } = result;
-    if (error instanceof ApiError && error.code === "wrong_password") {
-      form.setServerError("password", "error.wrong_password");
-      action.setError(null);
-    } else {
-      form.showServerFields(error);
-    }
-    focusProblem(ref.current);
+    showFailure(form, action, result.error, ref.current, { wrong_password: ["password", "error.wrong_password"] });
   };
 
   return (
@@ -65,18 +58,15 @@ export function DeleteAccountSection(): JSX.Element {
         </Button>
       </div>
       <Dialog open={open} title={t("account.delete_confirm_title")} onClose={close}>
-        <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
+        <Form formRef={ref} onSubmit={submit}>
           <p>{t("account.delete_confirm_text")}</p>
-          <Field
+          <CurrentPasswordField
             label={t("field.password")}
-            type="password"
             optional
-            revealable
-            autoComplete="current-password"
             hint={t("account.delete_password_hint")}
             {...form.field("password")}
           />
-          {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+          <ErrorNotice error={action.error} />
           <div class="actions actions--end">
             <Button variant="secondary" disabled={action.busy} onClick={close}>
               {t("common.cancel")}
@@ -85,7 +75,7 @@ export function DeleteAccountSection(): JSX.Element {
               {t("account.delete_submit")}
             </Button>
           </div>
-        </form>
+        </Form>
       </Dialog>
     </section>
   );

@@ -3,16 +3,17 @@ import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { api, type User } from "../../api";
 import { Button } from "../../components/Button";
+import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { Form } from "../../components/Form";
 import { Notice } from "../../components/Notice";
-import { describeError } from "../../errors";
-import { focusProblem, useAction, useForm } from "../../form";
+import { showFailure, useAction, useForm } from "../../form";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 import { normalizeNickname, validateNickname } from "../../validation";
 
 export function NicknameForm({ user }: { user: User }): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { setUser } = useSession();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
@@ -30,13 +31,12 @@ export function NicknameForm({ user }: { user: User }): JSX.Element {
       form.reset({ nickname: result.value.nickname ?? "" });
       setDone(true);
     } else {
-      form.showServerFields(result.error);
-      focusProblem(ref.current);
+      showFailure(form, action, result.error, ref.current);
     }
   };
 
   return (
-    <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
+    <Form formRef={ref} onSubmit={submit}>
       <Field
         label={t("field.nickname")}
         optional
@@ -44,13 +44,13 @@ export function NicknameForm({ user }: { user: User }): JSX.Element {
         hint={t("account.nickname_hint")}
         {...form.field("nickname")}
       />
-      {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+      <ErrorNotice error={action.error} />
       {done && !changed && <Notice kind="success">{t("account.nickname_saved")}</Notice>}
       <div class="actions">
         <Button type="submit" variant="secondary" busy={action.busy} disabled={!form.valid || !changed}>
           {t("account.save_nickname")}
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }

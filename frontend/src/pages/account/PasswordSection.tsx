@@ -1,18 +1,19 @@
 // Changing the password. The API signs out every other session and keeps this one.
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
-import { api, ApiError, type User } from "../../api";
+import { api, type User } from "../../api";
 import { Button } from "../../components/Button";
-import { Field } from "../../components/Field";
+import { CurrentPasswordField } from "../../components/CurrentPasswordField";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Form } from "../../components/Form";
+import { NewPasswordFields } from "../../components/NewPasswordFields";
 import { Notice } from "../../components/Notice";
-import { PasswordStrength } from "../../components/PasswordStrength";
-import { describeError } from "../../errors";
-import { focusProblem, useAction, useForm } from "../../form";
+import { focusProblem, showFailure, useAction, useForm } from "../../form";
 import { useI18n } from "../../i18n";
 import { validateConfirm, validatePassword, validateRequired } from "../../validation";
 
 export function PasswordSection({ user }: { user: User }): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
   const [done, setDone] = useState(false);
@@ -36,14 +37,9 @@ export function PasswordSection({ user }: { user: User }): JSX.Element {
       focusProblem(ref.current);
       return;
     }
-    const { error } = result;
-    if (error instanceof ApiError && error.code === "wrong_password") {
-      form.setServerError("current_password", "error.wrong_password");
-      action.setError(null);
-    } else {
-      form.showServerFields(error);
-    }
-    focusProblem(ref.current);
+    showFailure(form, action, result.error, ref.current, {
+      wrong_password: ["current_password", "error.wrong_password"],
+    });
   };
 
   return (
@@ -51,38 +47,21 @@ export function PasswordSection({ user }: { user: User }): JSX.Element {
       <h2 id="password-title" class="card__title">
         {t("account.password")}
       </h2>
-      <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <Field
-          label={t("field.current_password")}
-          type="password"
-          revealable
-          autoComplete="current-password"
-          {...form.field("current_password")}
-        />
-        <Field
+      <Form formRef={ref} onSubmit={submit}>
+        <CurrentPasswordField label={t("field.current_password")} {...form.field("current_password")} />
+        <NewPasswordFields
           label={t("field.new_password")}
-          type="password"
-          revealable
-          autoComplete="new-password"
-          hint={t("signup.password_hint")}
-          {...form.field("new_password")}
-        >
-          <PasswordStrength password={form.values.new_password} />
-        </Field>
-        <Field
-          label={t("field.confirm_password")}
-          type="password"
-          autoComplete="new-password"
-          {...form.field("confirm")}
+          password={form.field("new_password")}
+          confirm={form.field("confirm")}
         />
-        {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+        <ErrorNotice error={action.error} />
         {done && <Notice kind="success">{t("account.password_changed")}</Notice>}
         <div class="actions">
           <Button type="submit" variant="secondary" busy={action.busy} disabled={!form.valid}>
             {t("account.change_password")}
           </Button>
         </div>
-      </form>
+      </Form>
     </section>
   );
 }

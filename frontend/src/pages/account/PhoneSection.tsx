@@ -7,10 +7,12 @@ import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { api, type User } from "../../api";
 import { Button } from "../../components/Button";
+import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { Form } from "../../components/Form";
 import { Notice } from "../../components/Notice";
-import { describeError } from "../../errors";
-import { focusProblem, useAction, useForm } from "../../form";
+import { PhoneField } from "../../components/PhoneField";
+import { showFailure, useAction, useForm } from "../../form";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 import { normalizeCode, normalizePhone, validateCode, validatePhone } from "../../validation";
@@ -64,7 +66,7 @@ export function PhoneSection({ user }: { user: User }): JSX.Element {
 }
 
 function PhoneForm({ user, onSaved }: { user: User; onSaved: () => void }): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { setUser } = useSession();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
@@ -81,24 +83,14 @@ function PhoneForm({ user, onSaved }: { user: User; onSaved: () => void }): JSX.
       form.reset({ phone: result.value.phone ?? "" });
       onSaved();
     } else {
-      form.showServerFields(result.error);
-      focusProblem(ref.current);
+      showFailure(form, action, result.error, ref.current);
     }
   };
 
   return (
-    <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
-      <Field
-        label={t("field.phone")}
-        type="tel"
-        optional
-        autoComplete="tel"
-        inputMode="tel"
-        placeholder="+821012345678"
-        hint={t("signup.phone_hint")}
-        {...form.field("phone")}
-      />
-      {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+    <Form formRef={ref} onSubmit={submit}>
+      <PhoneField {...form.field("phone")} />
+      <ErrorNotice error={action.error} />
       {changed && (
         <div class="actions">
           <Button type="submit" variant="secondary" busy={action.busy} disabled={!form.valid}>
@@ -106,12 +98,12 @@ function PhoneForm({ user, onSaved }: { user: User; onSaved: () => void }): JSX.
           </Button>
         </div>
       )}
-    </form>
+    </Form>
   );
 }
 
 function SendCode({ phone, sent, onSent }: { phone: string; sent: boolean; onSent: () => void }): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const action = useAction();
   const send = async (): Promise<void> => {
     const result = await action.run(() => api.sendPhoneCode(phone));
@@ -124,7 +116,7 @@ function SendCode({ phone, sent, onSent }: { phone: string; sent: boolean; onSen
       ) : (
         <p class="muted">{t("phone.unverified_intro")}</p>
       )}
-      {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+      <ErrorNotice error={action.error} />
       <div class="actions">
         <Button variant={sent ? "link" : "secondary"} busy={action.busy} onClick={() => void send()}>
           {sent ? t("phone.send_again") : t("phone.send_code")}
@@ -135,7 +127,7 @@ function SendCode({ phone, sent, onSent }: { phone: string; sent: boolean; onSen
 }
 
 function CodeForm({ phone, onVerified }: { phone: string; onVerified: () => void }): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { setUser } = useSession();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
@@ -148,13 +140,12 @@ function CodeForm({ phone, onVerified }: { phone: string; onVerified: () => void
       setUser(result.value);
       onVerified();
     } else {
-      form.showServerFields(result.error);
-      focusProblem(ref.current);
+      showFailure(form, action, result.error, ref.current);
     }
   };
 
   return (
-    <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
+    <Form formRef={ref} onSubmit={submit}>
       <Field
         label={t("field.code")}
         autoComplete="one-time-code"
@@ -164,12 +155,12 @@ function CodeForm({ phone, onVerified }: { phone: string; onVerified: () => void
         hint={t("phone.code_hint")}
         {...form.field("code")}
       />
-      {action.error !== null && <Notice kind="error">{describeError(action.error, t, lang)}</Notice>}
+      <ErrorNotice error={action.error} />
       <div class="actions">
         <Button type="submit" busy={action.busy} disabled={!form.valid}>
           {t("phone.verify")}
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }

@@ -1,14 +1,13 @@
 // Signing out here, or on every device at once.
 import type { JSX } from "preact";
 import { Button } from "../../components/Button";
-import { Notice } from "../../components/Notice";
-import { describeError } from "../../errors";
+import { ErrorNotice } from "../../components/ErrorNotice";
 import { useAction } from "../../form";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 
 export function SessionsSection(): JSX.Element {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { signOut } = useSession();
   const here = useAction();
   const everywhere = useAction();
@@ -19,7 +18,7 @@ export function SessionsSection(): JSX.Element {
         {t("account.sessions")}
       </h2>
       <p class="muted">{t("account.sessions_intro")}</p>
-      {error !== null && <Notice kind="error">{describeError(error, t, lang)}</Notice>}
+      <ErrorNotice error={error} />
       <div class="actions">
         <Button
           variant="secondary"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import cold_start
+from bench import cold_start, files
 
-BENCHES = [cold_start.run]
+BENCHES = [cold_start.run, files.run]
 
 
 def main() -> None:

@@ -18,7 +18,11 @@ GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 # deployed (dev included) and refuses development values.
 DEVELOPMENT_STAGES = frozenset({"local", "test", "live"})
 
+MIB = 1024**2
 GIB = 1024**3
+# S3's own limits on multipart uploads.
+S3_MIN_PART = 5 * MIB
+S3_MAX_PART = 5 * GIB
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,15 @@ class Settings:
     login_fail_limit: int
     login_fail_window_s: int
     default_quota_bytes: int
+    # Uploads: the smallest part we cut (S3 allows 5 MiB), how long a signed part URL lives,
+    # and when an upload nobody finished is aborted.
+    upload_part_bytes: int
+    upload_url_ttl_s: int
+    upload_stale_s: int
+    # Downloads: how long a signed GET lives (the contract allows 5 minutes at most).
+    download_url_ttl_s: int
+    # Trashed things are deleted for good after this many days.
+    trash_retention_days: int
 
     def table_name(self, name: str) -> str:
         return f"{self.stage}-{name}"
@@ -93,10 +106,27 @@ def load_settings(env: dict[str, str]) -> Settings:
         login_fail_limit=_int(env, "LOGIN_FAIL_LIMIT", 10),
         login_fail_window_s=_int(env, "LOGIN_FAIL_WINDOW_S", 15 * 60),
         default_quota_bytes=_int(env, "DEFAULT_QUOTA_BYTES", 10 * GIB),
+        upload_part_bytes=_int(env, "UPLOAD_PART_BYTES", 8 * MIB),
+        upload_url_ttl_s=_int(env, "UPLOAD_URL_TTL_S", 3600),
+        upload_stale_s=_int(env, "UPLOAD_STALE_S", 24 * 3600),
+        download_url_ttl_s=_int(env, "DOWNLOAD_URL_TTL_S", 300),
+        trash_retention_days=_int(env, "TRASH_RETENTION_DAYS", 30),
     )
+    _check_limits(settings)
     if stage not in DEVELOPMENT_STAGES:
         _refuse_development_settings(settings)
     return settings
+
+
+def _check_limits(settings: Settings) -> None:
+    if not S3_MIN_PART <= settings.upload_part_bytes <= S3_MAX_PART:
+        raise ConfigError("UPLOAD_PART_BYTES must be between 5 MiB and 5 GiB (S3's limits)")
+    if not 60 <= settings.upload_url_ttl_s <= 7 * 24 * 3600:
+        raise ConfigError("UPLOAD_URL_TTL_S must be between 60 s and 7 days")
+    if not 1 <= settings.download_url_ttl_s <= 300:
+        raise ConfigError("DOWNLOAD_URL_TTL_S must be between 1 and 300 s")
+    if settings.upload_stale_s < 3600 or settings.trash_retention_days < 1:
+        raise ConfigError("UPLOAD_STALE_S is at least an hour, TRASH_RETENTION_DAYS a day")
 
 
 def _refuse_development_settings(settings: Settings) -> None:

@@ -3,7 +3,9 @@
     AppError
     ├── InvalidRequest (400 invalid_request)
     │   ├── InvalidToken (400 invalid_token)
-    │   └── InvalidCode (400 invalid_code)
+    │   ├── InvalidCode (400 invalid_code)
+    │   ├── InvalidMove (400 invalid_move)
+    │   └── SizeMismatch (400 size_mismatch)
     ├── Unauthenticated (401 unauthenticated)
     │   └── InvalidCredentials (401 invalid_credentials)
     ├── Forbidden (403 forbidden)
@@ -20,6 +22,8 @@
     │   ├── PhoneTaken (409 phone_taken)
     │   ├── NameTaken (409 name_taken)
     │   └── GoogleLinkUnverified (409 google_account_unverified_link)
+    ├── Gone (410 gone)
+    ├── QuotaExceeded (413 quota_exceeded)
     ├── RateLimited (429 rate_limited, carries retry_after seconds)
     ├── Internal (500 internal)
     └── Unavailable (503 unavailable: a service we depend on did not answer)
@@ -69,6 +73,16 @@ class InvalidToken(InvalidRequest):
 class InvalidCode(InvalidRequest):
     code = "invalid_code"
     default_message = "The code is wrong or has expired."
+
+
+class InvalidMove(InvalidRequest):
+    code = "invalid_move"
+    default_message = "A folder cannot go inside itself."
+
+
+class SizeMismatch(InvalidRequest):
+    code = "size_mismatch"
+    default_message = "The uploaded file is not the size that was declared."
 
 
 class Unauthenticated(AppError):
@@ -157,6 +171,18 @@ class GoogleLinkUnverified(Conflict):
         "An account with this email exists but its address is not verified. "
         "Sign in with its password and verify the address first."
     )
+
+
+class Gone(AppError):
+    status = 410
+    code = "gone"
+    default_message = "This link has expired."
+
+
+class QuotaExceeded(AppError):
+    status = 413
+    code = "quota_exceeded"
+    default_message = "There is not enough free space for this file."
 
 
 class RateLimited(AppError):

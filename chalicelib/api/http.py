@@ -160,6 +160,17 @@ def json_response(
     )
 
 
+def whole_number(value: Any) -> int | None:
+    """``value`` as an int when JSON calls it an integer (``5`` or ``5.0``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 class Body:
     """Typed reading of a JSON object body; every bad field is reported in one 400.
 
@@ -216,6 +227,47 @@ class Body:
             self.problems[name] = "must be valid Unicode text"
             return None
         return value
+
+    def integer(self, name: str, *, low: int, high: int, required: bool = True) -> Any:
+        """A JSON integer from ``low`` to ``high`` (``5.0`` counts, as in JSON Schema; not
+        ``5.5``, a string or a boolean)."""
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.problems[name] = "required"
+            return None
+        value = whole_number(self.data[name])
+        if value is None:
+            self.problems[name] = "must be a whole number"
+            return None
+        if not low <= value <= high:
+            self.problems[name] = f"must be from {low} to {high}"
+            return None
+        return value
+
+    def choice(self, name: str, options: tuple[str, ...], *, default: str) -> str:
+        value = self.data.get(name, default)
+        if value not in options:
+            self.problems[name] = f"one of {', '.join(options)}"
+            return default
+        return str(value)
+
+    def array(self, name: str, *, low: int, high: int, required: bool = True) -> list[Any]:
+        """A JSON array of ``low`` to ``high`` items (their checks are the caller's)."""
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.problems[name] = "required"
+            return []
+        value = self.data[name]
+        if not isinstance(value, list):
+            self.problems[name] = "must be an array"
+            return []
+        if not low <= len(value) <= high:
+            self.problems[name] = f"must hold {low} to {high} items"
+            return []
+        return value
+
+    def fail(self, name: str, reason: str) -> None:
+        self.problems[name] = reason
 
     def check(self) -> None:
         if self.problems:

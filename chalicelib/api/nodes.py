@@ -1,4 +1,4 @@
-"""Routes of folders and nodes."""
+"""Routes of folders, nodes, search and downloads."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api import session
-from chalicelib.api.http import Body, json_response, list_params, query, route
-from chalicelib.services import folders
+from chalicelib.api.http import Body, json_response, list_params, no_content, query, route
+from chalicelib.errors import InvalidRequest
+from chalicelib.services import downloads, folders, nodes, search
 
 bp = Blueprint(__name__)
 
@@ -35,4 +36,45 @@ def list_folder(folder_id: str) -> Any:
 @route(bp, "/nodes/{node_id}", methods=["GET"])
 def get_node(node_id: str) -> Any:
     caller = session.actor(bp.current_request)
-    return {"node": folders.get(caller.user_id, node_id)}
+    return {"node": nodes.get(caller.user_id, node_id)}
+
+
+@route(bp, "/nodes/{node_id}", methods=["PATCH"])
+def update_node(node_id: str) -> Any:
+    caller = session.actor(bp.current_request)
+    body = Body.of(bp.current_request)
+    name = body.text("name", required=False, max_len=1024)
+    parent_id = body.text("parent_id", required=False, max_len=64)
+    body.check()
+    if name is None and parent_id is None:
+        raise InvalidRequest.fields({"name": "give a name, a parent_id or both"})
+    return {"node": nodes.update(caller.user_id, node_id, name=name, parent_id=parent_id)}
+
+
+@route(bp, "/nodes/{node_id}", methods=["DELETE"])
+def trash_node(node_id: str) -> Any:
+    caller = session.actor(bp.current_request)
+    nodes.trash(caller.user_id, node_id)
+    return no_content()
+
+
+@route(bp, "/search", methods=["GET"])
+def search_nodes() -> Any:
+    request = bp.current_request
+    caller = session.actor(request)
+    limit, cursor = list_params(request)
+    params = query(request)
+    return search.search(
+        caller.user_id, params.get("q", ""), kind=params.get("type"), limit=limit, cursor=cursor
+    )
+
+
+@route(bp, "/files/{file_id}/download", methods=["GET"])
+def download_file(file_id: str) -> Any:
+    request = bp.current_request
+    caller = session.actor(request)
+    params = query(request)
+    found = downloads.link(caller.user_id, file_id, inline=params.get("inline") == "1")
+    if params.get("redirect") == "0":
+        return found
+    return json_response(found, status=302, headers={"Location": found["url"]})

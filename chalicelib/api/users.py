@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api import session
 from chalicelib.api.http import Body, no_content, route
-from chalicelib.services import accounts
+from chalicelib.services import accounts, usage
 
 bp = Blueprint(__name__)
 
@@ -16,6 +16,11 @@ bp = Blueprint(__name__)
 @route(bp, "/users/me", methods=["GET"])
 def get_me() -> Any:
     return {"user": accounts.profile(session.actor(bp.current_request).user_id)}
+
+
+@route(bp, "/users/me/stats", methods=["GET"])
+def get_my_stats() -> Any:
+    return usage.stats(session.actor(bp.current_request).user_id)
 
 
 @route(bp, "/users/me", methods=["PATCH"])

@@ -50,7 +50,40 @@ class ConditionsFailed(Exception):
         self.failed = failed
 
 
-def transact(build: Callable[[TransactWrite], None], *, attempts: int = 5) -> None:
+# PynamoDB sends a transaction's items grouped by kind, in this order.
+_SENT_ORDER = {"check": 0, "delete": 1, "put": 2, "update": 3}
+
+
+class Transaction:
+    """A TransactWrite that remembers the order its items were added in, so a cancellation
+    reason (which DynamoDB gives by the order items were *sent*) names the right one."""
+
+    def __init__(self, tx: TransactWrite):
+        self._tx = tx
+        self._kinds: list[str] = []
+
+    def condition_check(self, model: Any, hash_key: Any, *, condition: Any) -> None:
+        self._kinds.append("check")
+        self._tx.condition_check(model, hash_key, condition=condition)
+
+    def delete(self, item: Any, *, condition: Any = None) -> None:
+        self._kinds.append("delete")
+        self._tx.delete(item, condition=condition)
+
+    def save(self, item: Any, *, condition: Any = None) -> None:
+        self._kinds.append("put")
+        self._tx.save(item, condition=condition)
+
+    def update(self, item: Any, *, actions: list[Any], condition: Any = None) -> None:
+        self._kinds.append("update")
+        self._tx.update(item, actions=actions, condition=condition)
+
+    def added_index(self, sent_index: int) -> int:
+        sent = sorted(range(len(self._kinds)), key=lambda i: (_SENT_ORDER[self._kinds[i]], i))
+        return sent[sent_index]
+
+
+def transact(build: Callable[[Transaction], None], *, attempts: int = 5) -> None:
     """Run the writes ``build`` adds as one transaction; ConditionsFailed names the items
     whose conditions failed, by the order ``build`` added them.
 
@@ -58,13 +91,19 @@ def transact(build: Callable[[TransactWrite], None], *, attempts: int = 5) -> No
     (``TransactionConflict``) without judging its conditions, so that one is tried again.
     """
     for attempt in range(attempts):
+        recorder: Transaction | None = None
         try:
             with TransactWrite(connection=connection()) as tx:
-                build(tx)
+                recorder = Transaction(tx)
+                build(recorder)
             return
         except TransactWriteError as exc:
             reasons = exc.cancellation_reasons or []
-            failed = [i for i, r in enumerate(reasons) if r and r.code == "ConditionalCheckFailed"]
+            failed = [
+                recorder.added_index(i) if recorder is not None else i
+                for i, r in enumerate(reasons)
+                if r and r.code == "ConditionalCheckFailed"
+            ]
             if failed:
                 raise ConditionsFailed(failed) from exc
             conflicted = any(r and r.code == "TransactionConflict" for r in reasons)

@@ -10,8 +10,8 @@ Names are unique per folder through ``child#{parent}#{casefolded name}`` guard i
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,11 +24,9 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DeleteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from chalicelib.errors import InvalidRequest, NameTaken, NotFound
-from chalicelib.models.base import ConditionsFailed, TableName, transact, utcnow
-from chalicelib.models.uniques import UniqueModel, guard, guard_key
+from chalicelib.models.base import TableName, utcnow
+from chalicelib.models.uniques import UniqueModel, guard_key
 
 FOLDER, FILE = "folder", "file"
 RANK = {FOLDER: "0", FILE: "1"}
@@ -80,6 +78,15 @@ class ByTrash(GlobalSecondaryIndex["NodeModel"]):
     trashed_at = UnicodeAttribute(range_key=True)
 
 
+class ByUpload(GlobalSecondaryIndex["NodeModel"]):
+    class Meta:
+        index_name = "by_upload"
+        projection = AllProjection()
+
+    upload_owner = UnicodeAttribute(hash_key=True)
+    upload_started = UnicodeAttribute(range_key=True)
+
+
 class NodeModel(Model):
     class Meta:
         table_name = TableName("nodes")
@@ -87,6 +94,8 @@ class NodeModel(Model):
     node_id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
     name = UnicodeAttribute()
+    # The casefolded name, which search matches against.
+    name_fold = UnicodeAttribute(null=True)
     parent_id = UnicodeAttribute(null=True)
     owner_id = UnicodeAttribute()
     path = UnicodeAttribute()
@@ -101,6 +110,14 @@ class NodeModel(Model):
     child_count = NumberAttribute(default=0)
     total_size = NumberAttribute(default=0)
     thumbnail: MapAttribute[str, Any] = MapAttribute(null=True)
+    # A file on its way (status "uploading"): the declared size, how it is cut, S3's id of
+    # the multipart upload (none for a single PUT), and the keys of the sparse by_upload index.
+    declared_size = NumberAttribute(null=True)
+    part_size = NumberAttribute(null=True)
+    part_count = NumberAttribute(null=True)
+    s3_upload_id = UnicodeAttribute(null=True)
+    upload_owner = UnicodeAttribute(null=True)
+    upload_started = UnicodeAttribute(null=True)
     # Index keys; see the module's docstring.
     live_parent = UnicodeAttribute(null=True)
     sort_name = UnicodeAttribute(null=True)
@@ -108,16 +125,27 @@ class NodeModel(Model):
     sort_size = UnicodeAttribute(null=True)
     trash_owner = UnicodeAttribute(null=True)
     trashed_at = UnicodeAttribute(null=True)
+    # Set when a trashed node starts to be deleted for good: from then on it cannot come back.
+    purge_started = UTCDateTimeAttribute(null=True)
 
     by_parent_name = ByParentName()
     by_parent_created = ByParentCreated()
     by_parent_size = ByParentSize()
     by_owner_path = ByOwnerPath()
     by_trash = ByTrash()
+    by_upload = ByUpload()
 
     @property
     def is_folder(self) -> bool:
         return self.kind == FOLDER
+
+    @property
+    def weight(self) -> int:
+        """The bytes this node adds to the folders above it: a folder's total, a ready file's
+        size; an uploading file weighs nothing yet."""
+        if self.is_folder:
+            return int(self.total_size)
+        return int(self.size) if self.status != "uploading" else 0
 
 
 # A range key holds at most 1024 bytes: sort keys keep a prefix of the folded name (names that
@@ -144,17 +172,19 @@ def depth(node: NodeModel) -> int:
     return node.path.strip("/").count("/")
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def listing_keys(*, kind: str, name: str, created: datetime, size: int) -> dict[str, Any]:
-    """The sort keys of a visible node. Folders sort by name under "size" too."""
+    """The sort keys of a visible node (and the folded name search reads). Folders sort by
+    name under "size" too."""
     rank = RANK[kind]
     by_size = f"{size:016d}" if kind == FILE else _clip(name_key(name), SORT_TEXT_BYTES)
     return {
+        "name_fold": name_key(name),
         "sort_name": f"{rank}#{_clip(name_key(name), SORT_TEXT_BYTES)}",
-        "sort_created": f"{rank}#{_stamp(created)}",
+        "sort_created": f"{rank}#{stamp(created)}",
         "sort_size": f"{rank}#{by_size}",
     }
 
@@ -181,48 +211,89 @@ def get(node_id: str) -> NodeModel | None:
 
 
 def batch(node_ids: Iterable[str]) -> dict[str, NodeModel]:
+    """The nodes that exist among ``node_ids``, read consistently, by id."""
     ids = list(dict.fromkeys(node_ids))
-    return {node.node_id: node for node in NodeModel.batch_get(ids)} if ids else {}
+    if not ids:
+        return {}
+    return {node.node_id: node for node in NodeModel.batch_get(ids, consistent_read=True)}
 
 
-def create_folder(parent: NodeModel, name: str, *, owner_id: str) -> NodeModel:
-    """A new folder in ``parent``: its name guard, the node and the parent's count at once."""
-    if depth(parent) + 1 > MAX_DEPTH:
-        raise InvalidRequest.fields({"parent_id": f"folders nest at most {MAX_DEPTH} deep"})
-    node_id = uuid.uuid4().hex
-    now = utcnow()
-    node = NodeModel(
-        node_id,
-        kind=FOLDER,
-        name=name,
-        parent_id=parent.node_id,
-        owner_id=owner_id,
-        path=f"{parent.path}{node_id}/",
-        created_at=now,
-        updated_at=now,
-        live_parent=parent.node_id,
-        **listing_keys(kind=FOLDER, name=name, created=now, size=0),
-    )
+def path_ids(node: NodeModel) -> list[str]:
+    """The ids ``path`` names, root first, the node itself last."""
+    return [i for i in node.path.split("/") if i]
 
-    def build(tx: TransactWrite) -> None:
-        tx.save(
-            guard("child", child_guard_value(parent.node_id, name), node_id),
-            condition=UniqueModel.key.does_not_exist(),
-        )
-        tx.save(node, condition=NodeModel.node_id.does_not_exist())
-        tx.update(
-            parent,
-            actions=[NodeModel.child_count.add(1), NodeModel.updated_at.set(now)],
-            condition=(NodeModel.status == "ready") & (NodeModel.kind == FOLDER),
-        )
 
-    try:
-        transact(build)
-    except ConditionsFailed as exc:
-        if 0 in exc.failed:
-            raise NameTaken() from exc
-        raise NotFound("No such folder.") from exc
-    return node
+@dataclass(frozen=True)
+class Located:
+    """A node with the folders above it (root first, parent last), as parent links say now."""
+
+    node: NodeModel
+    ancestors: tuple[NodeModel, ...]
+    # A folder above was deleted for good: ``ancestors`` holds only those below the gap.
+    broken: bool = False
+
+    @property
+    def chain(self) -> tuple[NodeModel, ...]:
+        return (*self.ancestors, self.node)
+
+    @property
+    def hidden(self) -> bool:
+        """In the trash, itself or below a trashed folder."""
+        return any(n.status == "trashed" for n in self.chain)
+
+    @property
+    def true_path(self) -> str:
+        return "/" + "".join(f"{n.node_id}/" for n in self.chain)
+
+
+def locate(node_ids: Sequence[str]) -> dict[str, Located]:
+    """Each node that exists among ``node_ids`` with its chain of folders.
+
+        ``path`` names the ancestors, so one BatchGet usually fetches them all; ``parent_id`` is
+        what decides, so a path still being rewritten by a move costs an extra round, never a
+        wrong answer. A node whose chain is broken (a folder above it deleted for good) comes back
+    marked ``broken``.
+    """
+    fetched = batch(node_ids)
+    gone = set(node_ids) - fetched.keys()
+    for _ in range(MAX_DEPTH + 2):
+        wanted: set[str] = set()
+        for node_id in node_ids:
+            node = fetched.get(node_id)
+            while node is not None and node.parent_id is not None:
+                parent = fetched.get(node.parent_id)
+                if parent is None:
+                    if node.parent_id not in gone:
+                        # Not read yet: its path names the rest of the chain, probably.
+                        wanted.add(node.parent_id)
+                        wanted.update(path_ids(node)[:-1])
+                    break
+                node = parent
+        missing = wanted - fetched.keys() - gone
+        if not missing:
+            break
+        fetched.update(batch(missing))
+        gone |= missing - fetched.keys()
+    found: dict[str, Located] = {}
+    for node_id in node_ids:
+        if node_id in fetched:
+            chain, whole = _chain(fetched, node_id)
+            found[node_id] = Located(node=chain[-1], ancestors=tuple(chain[:-1]), broken=not whole)
+    return found
+
+
+def _chain(fetched: dict[str, NodeModel], node_id: str) -> tuple[list[NodeModel], bool]:
+    """The chain from the root (or from the gap where a folder is missing) down to the node,
+    and whether it reaches the root."""
+    chain = [fetched[node_id]]
+    while chain[-1].parent_id is not None:
+        parent = fetched.get(chain[-1].parent_id)
+        if parent is None:
+            return chain[::-1], False
+        if len(chain) > MAX_DEPTH + 1:
+            raise RuntimeError(f"node {node_id} has a parent cycle")
+        chain.append(parent)
+    return chain[::-1], True
 
 
 def children(
@@ -243,12 +314,6 @@ def children(
     )
     items = list(result)
     return items, result.last_evaluated_key
-
-
-def names_of(ids: Sequence[str]) -> list[tuple[str, str]]:
-    """(id, name) for each id in order; ids that no longer exist are left out."""
-    found = batch(ids)
-    return [(node_id, found[node_id].name) for node_id in ids if node_id in found]
 
 
 def purge_owner(owner_id: str) -> int:

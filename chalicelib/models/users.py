@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pynamodb.attributes import (
@@ -17,11 +17,10 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import Conflict, EmailTaken, NotFound, PhoneTaken, UsernameTaken
 from chalicelib.models import nodes
-from chalicelib.models.base import ConditionsFailed, TableName, transact, utcnow
+from chalicelib.models.base import ConditionsFailed, TableName, Transaction, transact, utcnow
 from chalicelib.models.uniques import UniqueModel, guard, guard_key
 
 
@@ -48,6 +47,18 @@ class UserModel(Model):
     used_bytes = NumberAttribute(default=0)
     reserved_bytes = NumberAttribute(default=0)
     file_count = NumberAttribute(default=0)
+    # quota - used - reserved, moved by the same writes as those three, so that reserving
+    # space is one conditional ADD (a condition cannot add attributes together).
+    free_bytes = NumberAttribute(default=0)
+    # Bytes of ready files by category (chalicelib/filetypes.py), for the usage chart.
+    bytes_image = NumberAttribute(default=0)
+    bytes_video = NumberAttribute(default=0)
+    bytes_audio = NumberAttribute(default=0)
+    bytes_document = NumberAttribute(default=0)
+    bytes_other = NumberAttribute(default=0)
+    # A folder move whose path rewrite below it is not finished: {node, source, target}.
+    # While it is here nothing builds a new path for this owner (chalicelib/models/tree.py).
+    moving: MapAttribute[str, Any] = MapAttribute(null=True)
     root_folder_id = UnicodeAttribute()
     # Bumped to end every session at once (logout-all, password reset, deletion).
     token_version = NumberAttribute(default=0)
@@ -78,7 +89,7 @@ def create(user: UserModel, *, extra_guards: Sequence[tuple[str, str]] = ()) -> 
     guards = [("username", user.username), ("email", user.email), *extra_guards]
     root = nodes.new_root(user.user_id, user.root_folder_id)
 
-    def build(tx: TransactWrite) -> None:
+    def build(tx: Transaction) -> None:
         for kind, value in guards:
             tx.save(guard(kind, value, user.user_id), condition=UniqueModel.key.does_not_exist())
         tx.save(user, condition=UserModel.user_id.does_not_exist())
@@ -96,7 +107,7 @@ def create(user: UserModel, *, extra_guards: Sequence[tuple[str, str]] = ()) -> 
 
 
 def link_google(user: UserModel, subject: str) -> None:
-    def build(tx: TransactWrite) -> None:
+    def build(tx: Transaction) -> None:
         tx.save(guard("google", subject, user.user_id), condition=UniqueModel.key.does_not_exist())
         tx.update(
             user,
@@ -123,7 +134,7 @@ def _phone_unchanged(user: UserModel) -> Condition:
     )
 
 
-def _release(tx: TransactWrite, kind: str, value: str, owner_id: str) -> None:
+def _release(tx: Transaction, kind: str, value: str, owner_id: str) -> None:
     """Delete a guard inside ``tx``, only if ``owner_id`` still holds it."""
     tx.delete(UniqueModel(guard_key(kind, value)), condition=UniqueModel.owner_id == owner_id)
 
@@ -142,7 +153,7 @@ def update_profile(user: UserModel, actions: Sequence[Action], *, new_phone: boo
     """Apply profile ``actions``; with ``new_phone``, a verified number frees its guard."""
     released = user.phone if new_phone and user.phone and user.phone_verified else None
 
-    def build(tx: TransactWrite) -> None:
+    def build(tx: Transaction) -> None:
         tx.update(user, actions=list(actions), condition=_phone_unchanged(user))
         if released:
             _release(tx, "phone", released, user.user_id)
@@ -157,7 +168,7 @@ def set_verified_phone(user: UserModel, number: str) -> None:
     """Take ``number`` as the user's verified phone, freeing the one it replaces."""
     previous = user.phone if user.phone_verified and user.phone != number else None
 
-    def build(tx: TransactWrite) -> None:
+    def build(tx: Transaction) -> None:
         tx.save(
             guard("phone", number, user.user_id),
             condition=UniqueModel.key.does_not_exist() | (UniqueModel.owner_id == user.user_id),
@@ -186,7 +197,7 @@ def close(user: UserModel) -> None:
     if user.phone and user.phone_verified:
         held.append(("phone", user.phone))
 
-    def build(tx: TransactWrite) -> None:
+    def build(tx: Transaction) -> None:
         tx.update(
             user,
             actions=[
@@ -205,16 +216,16 @@ def close(user: UserModel) -> None:
         raise NotFound("No such user.") from exc
 
 
-def purge_closed(*, older_than_s: int = 0) -> int:
-    """Remove what closed accounts left: their files and folders first, then their rows (a
-    job: scans are allowed there; a crash half-way leaves the row, so the next run finishes).
-    Returns how many accounts."""
+def closed(*, older_than_s: int = 0) -> Iterator[UserModel]:
+    """Accounts closed more than ``older_than_s`` ago (a job's read: it scans)."""
     cutoff = utcnow().timestamp() - older_than_s
-    removed = 0
     for user in UserModel.scan(UserModel.status == "deleted"):
-        if user.deleted_at is None or user.deleted_at.timestamp() > cutoff:
-            continue
-        nodes.purge_owner(user.user_id)
-        user.delete(condition=UserModel.status == "deleted")
-        removed += 1
-    return removed
+        if user.deleted_at is not None and user.deleted_at.timestamp() <= cutoff:
+            yield user
+
+
+def remove_closed(user: UserModel) -> None:
+    """Delete a closed account's nodes (with their name guards), then its row: a crash
+    half-way leaves the row, so the next run finishes."""
+    nodes.purge_owner(user.user_id)
+    user.delete(condition=UserModel.status == "deleted")

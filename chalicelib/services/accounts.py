@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.attributes import Attribute
 from pynamodb.expressions.update import Action
 
-from chalicelib import delivery, emails
+from chalicelib import delivery, emails, storage
 from chalicelib.config import get_settings
 from chalicelib.errors import (
     InvalidRequest,
@@ -81,12 +81,14 @@ def find_by_login(login: str) -> UserModel | None:
 
 
 def new_user(*, username: str, email: str, **fields: Any) -> UserModel:
+    quota = get_settings().default_quota_bytes
     return UserModel(
         uuid.uuid4().hex,
         username=username,
         email=email,
         created_at=utcnow(),
-        quota_bytes=get_settings().default_quota_bytes,
+        quota_bytes=quota,
+        free_bytes=quota,
         root_folder_id=uuid.uuid4().hex,
         **fields,
     )
@@ -209,3 +211,14 @@ def delete(user_id: str, *, password: str | None) -> None:
     if user.password_hash is not None:
         attempts.check_password(user, password or "", error=WrongPassword)
     users.close(user)
+
+
+def purge_closed() -> int:
+    """Remove what closed accounts left: their files in S3, their nodes, then their rows (a
+    job; each step can run again after a crash). Returns how many accounts."""
+    removed = 0
+    for user in users.closed():
+        storage.delete_prefix(storage.owner_prefix(user.user_id))
+        users.remove_closed(user)
+        removed += 1
+    return removed

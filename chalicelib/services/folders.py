@@ -1,4 +1,4 @@
-"""Folders: making them, listing them a page at a time, and reading one node."""
+"""Folders: making them, and listing one a page at a time with its breadcrumb."""
 
 from __future__ import annotations
 
@@ -6,53 +6,24 @@ from typing import Any
 
 from chalicelib import policy
 from chalicelib.errors import InvalidRequest, NotFound
-from chalicelib.models import nodes
-from chalicelib.models.nodes import NodeModel
+from chalicelib.models import nodes, tree
 from chalicelib.services import cursors, rules
-from chalicelib.services.accounts import iso
+from chalicelib.services.nodes import node_view, retried
 
 SORTS = ("name", "-name", "created", "-created", "size", "-size")
-
-
-def node_view(node: NodeModel, access: str) -> dict[str, Any]:
-    """The contract's ``node`` object."""
-    view: dict[str, Any] = {
-        "id": node.node_id,
-        "kind": node.kind,
-        "name": node.name,
-        "parent_id": node.parent_id,
-        "owner_id": node.owner_id,
-        "size": int(node.size) if not node.is_folder else int(node.total_size),
-        "content_type": node.content_type,
-        "created_at": iso(node.created_at),
-        "updated_at": iso(node.updated_at),
-        "status": node.status,
-        "thumbnail": {"status": "none"} if node.is_folder else _thumbnail(node),
-        "access": access,
-    }
-    if node.is_folder:
-        view["child_count"] = int(node.child_count)
-        view["total_size"] = int(node.total_size)
-    return view
-
-
-def _thumbnail(node: NodeModel) -> dict[str, Any]:
-    stored = node.thumbnail.as_dict() if node.thumbnail is not None else {}
-    return {"status": stored.get("status", "pending")}
 
 
 def create(user_id: str, *, parent_id: str, name: str) -> dict[str, Any]:
     """A new folder in a folder the caller may write to."""
     folder_name = rules.node_name(name)
-    parent, access = policy.require(user_id, parent_id, at_least="write")
-    if not parent.is_folder:
-        raise NotFound("No such folder.")
-    node = nodes.create_folder(parent, folder_name, owner_id=parent.owner_id)
-    return node_view(node, access)
 
+    def attempt() -> tuple[nodes.NodeModel, str]:
+        parent, access = policy.require(user_id, parent_id, at_least="write")
+        if not parent.node.is_folder:
+            raise NotFound("No such folder.")
+        return tree.create_folder(parent, folder_name), access
 
-def get(user_id: str, node_id: str) -> dict[str, Any]:
-    node, access = policy.require(user_id, node_id)
+    node, access = retried(user_id, attempt)
     return node_view(node, access)
 
 
@@ -62,8 +33,8 @@ def listing(
     """One page of a folder: the folder, its breadcrumb, its children and the next cursor."""
     if sort not in SORTS:
         raise InvalidRequest.fields({"sort": f"one of {', '.join(SORTS)}"})
-    folder, access = policy.require(user_id, folder_id)
-    if not folder.is_folder:
+    here, access = policy.require(user_id, folder_id)
+    if not here.node.is_folder:
         raise NotFound("No such folder.")
     scope = f"{user_id}:{folder_id}:{sort}"
     items, last = nodes.children(
@@ -73,10 +44,9 @@ def listing(
         limit=limit,
         start=cursors.read(cursor, scope=scope),
     )
-    crumbs = [i for i in folder.path.strip("/").split("/") if i]
     return {
-        "folder": node_view(folder, access),
-        "path": [{"id": i, "name": name} for i, name in nodes.names_of(crumbs)],
+        "folder": node_view(here.node, access),
+        "path": [{"id": n.node_id, "name": n.name} for n in here.chain],
         "items": [node_view(item, access) for item in items],
         "next_cursor": cursors.issue(last, scope=scope),
     }

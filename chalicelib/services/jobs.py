@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from chalicelib import logs
-from chalicelib.models import users
+from chalicelib.services import accounts, trash, uploads
+
+
+def _run(name: str, work: Callable[[], dict[str, int]]) -> dict[str, int]:
+    started = time.perf_counter()
+    result = work()
+    logs.record(
+        "job", job=name, duration_ms=round((time.perf_counter() - started) * 1000), **result
+    )
+    return result
+
+
+def hourly() -> dict[str, int]:
+    """Abort uploads nobody finished, giving their space back."""
+    return _run("hourly", lambda: {"uploads_aborted": uploads.abort_stale()})
 
 
 def daily() -> dict[str, int]:
-    """Remove what closed accounts left behind."""
-    started = time.perf_counter()
-    removed = users.purge_closed()
-    result = {"accounts_purged": removed}
-    logs.record(
-        "job", job="daily", duration_ms=round((time.perf_counter() - started) * 1000), **result
+    """Empty what has been in the trash too long, and remove what closed accounts left."""
+    return _run(
+        "daily",
+        lambda: {
+            "trash_purged": trash.purge_expired(),
+            "accounts_purged": accounts.purge_closed(),
+        },
     )
-    return result

@@ -105,3 +105,19 @@ def node_name(value: str, field: str = "name") -> str:
     if value in (".", "..") or not value.strip():
         raise _bad(field, "must not be '.', '..' or only spaces")
     return value
+
+
+CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+
+
+def content_type(value: str | None, field: str = "content_type") -> str:
+    """A media type ``type/subtype`` (parameters such as ``charset`` allowed), at most 255
+    characters, in lower case; none given is ``application/octet-stream``."""
+    if value is None or not value.strip():
+        return "application/octet-stream"
+    if len(value) > 255 or CONTROL.search(value):
+        raise _bad(field, "a media type such as image/jpeg, at most 255 characters")
+    essence, _, params = value.partition(";")
+    if not CONTENT_TYPE.fullmatch(essence.strip().lower()):
+        raise _bad(field, "a media type such as image/jpeg, at most 255 characters")
+    return essence.strip().lower() + (f";{params}" if params else "")

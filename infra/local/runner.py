@@ -24,6 +24,7 @@ from chalice.local import LocalChalice, LocalGateway
 
 from chalicelib.config import load_settings
 from infra.cfn import LOCAL_ACCOUNT_ID
+from infra.local import moto_fixes
 from infra.local.events import event_workers
 from infra.local.outbox import Outbox
 from infra.local.provision import prepare_mail, provision
@@ -143,6 +144,7 @@ def _start_moto(exit_stack: ExitStack) -> str:
     from moto.server import ThreadedMotoServer
 
     werkzeug_app.DISABLE_GLOBAL_CORS = True
+    moto_fixes.apply()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per moto request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -58,7 +58,10 @@ OPERATIONS = {op.label: op for op in (r.ok() for r in SCHEMA.get_all_operations(
 
 
 def describable(case) -> bool:
-    """JSON Schema cannot say "the password must not equal the username"; skip such bodies."""
+    """JSON Schema cannot say "the password must not equal the username", nor make a cursor
+    the server signed (any other is rightly refused); skip such cases."""
+    if isinstance(case.query, dict) and "cursor" in case.query:
+        return False
     body = case.body if isinstance(case.body, dict) else {}
     password, username = body.get("password"), body.get("username")
     return not (

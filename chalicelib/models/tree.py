@@ -1,0 +1,399 @@
+"""Writes that shape the tree: a new folder, rename, move, trash and restore.
+
+Each is one transaction that keeps the folder aggregates exact: a node's *weight* (a ready
+file's size, a folder's ``total_size``) is carried by the folders above it up to and including
+the first trashed one, and every folder a write touches is conditioned on still having the
+parent and status it was read with, so a concurrent move or trash cancels the write instead of
+corrupting a sum. A cancelled write raises ``Stale``; the caller reads again and retries.
+
+A move of a folder rewrites ``path`` below it. When the subtree fits in the move's own
+transaction it goes there; otherwise the move records itself on the owner's row and the
+rewrite follows in batches:
+
+    move txn ── X.parent, X.path, sums, owner.moving = {node X, source, target}
+    batch 1…n ─ each node under ``source`` gets ``target`` + the rest of its path (conditional)
+    last ────── REMOVE owner.moving (if it still names this move)
+
+While ``moving`` is set nothing builds a path for that owner (folders, uploads, moves check it
+in their transactions); whoever meets it finishes the rewrite first (``finish_moves``), so a
+crash half-way is repaired by the next write, or by the daily job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from chalicelib.errors import InvalidMove, InvalidRequest, NameTaken
+from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
+from chalicelib.models.nodes import (
+    FOLDER,
+    MAX_DEPTH,
+    Located,
+    NodeModel,
+    child_guard_value,
+    listing_keys,
+    name_key,
+    path_ids,
+    stamp,
+)
+from chalicelib.models.uniques import UniqueModel, guard, guard_key
+from chalicelib.models.users import UserModel
+
+# DynamoDB's limit on the items of one transaction.
+TX_ITEMS = 100
+_REWRITE_BATCH = 90
+
+
+class Stale(Exception):
+    """Something this write read has changed since; read again and retry."""
+
+
+class MovePending(Exception):
+    """The owner has a move whose path rewrite is unfinished; finish it, then retry."""
+
+
+def structure(node: NodeModel) -> Condition:
+    """``node`` still hangs where it was read and has the status it was read with."""
+    parent = (
+        NodeModel.parent_id.does_not_exist()
+        if node.parent_id is None
+        else NodeModel.parent_id == node.parent_id
+    )
+    return parent & (NodeModel.status == node.status)
+
+
+def carriers(ancestors: Sequence[NodeModel]) -> list[NodeModel]:
+    """The folders that count a node's weight: from its parent up to the first trashed one
+    (which keeps the sum of what it holds, for a restore; nothing above it counts it)."""
+    found = []
+    for folder in reversed(ancestors):
+        found.append(folder)
+        if folder.status == "trashed":
+            break
+    return found
+
+
+@dataclass
+class Sums:
+    """Changes to folders' ``total_size`` and ``child_count``, one update per folder."""
+
+    now: datetime
+    folders: dict[str, NodeModel] = field(default_factory=dict)
+    size: dict[str, int] = field(default_factory=dict)
+    count: dict[str, int] = field(default_factory=dict)
+
+    def weigh(self, ancestors: Sequence[NodeModel], delta: int) -> None:
+        for folder in carriers(ancestors):
+            self.folders[folder.node_id] = folder
+            self.size[folder.node_id] = self.size.get(folder.node_id, 0) + delta
+
+    def child(self, parent: NodeModel, delta: int) -> None:
+        self.folders[parent.node_id] = parent
+        self.count[parent.node_id] = self.count.get(parent.node_id, 0) + delta
+
+    def write(self, tx: Transaction) -> int:
+        """Add the updates to ``tx``; returns how many items they take."""
+        written = 0
+        for node_id, folder in self.folders.items():
+            actions: list[Action] = []
+            if self.size.get(node_id):
+                actions.append(NodeModel.total_size.add(self.size[node_id]))
+            if node_id in self.count:
+                actions.append(NodeModel.updated_at.set(self.now))
+                if self.count[node_id]:
+                    actions.append(NodeModel.child_count.add(self.count[node_id]))
+            if actions:
+                tx.update(folder, actions=actions, condition=structure(folder))
+                written += 1
+        return written
+
+    def items(self) -> int:
+        return sum(1 for i in self.folders if self.size.get(i) or i in self.count)
+
+
+def check_no_move(tx: Transaction, owner_id: str) -> None:
+    """The owner is open and has no unfinished move (see the module's docstring)."""
+    tx.condition_check(
+        UserModel,
+        owner_id,
+        condition=UserModel.moving.does_not_exist() & (UserModel.status == "active"),
+    )
+
+
+def _user_failed(exc: ConditionsFailed, index: int) -> None:
+    if index in exc.failed:
+        raise MovePending() from exc
+
+
+def create_folder(parent: Located, name: str) -> NodeModel:
+    """A new folder in ``parent``: its name guard, the node and the parent's count at once."""
+    folder = parent.node
+    if len(parent.chain) > MAX_DEPTH:
+        raise InvalidRequest.fields({"parent_id": f"folders nest at most {MAX_DEPTH} deep"})
+    node_id = uuid.uuid4().hex
+    now = utcnow()
+    node = NodeModel(
+        node_id,
+        kind=FOLDER,
+        name=name,
+        parent_id=folder.node_id,
+        owner_id=folder.owner_id,
+        path=f"{parent.true_path}{node_id}/",
+        created_at=now,
+        updated_at=now,
+        live_parent=folder.node_id,
+        **listing_keys(kind=FOLDER, name=name, created=now, size=0),
+    )
+    sums = Sums(now)
+    sums.child(folder, +1)
+
+    def build(tx: Transaction) -> None:
+        tx.save(
+            guard("child", child_guard_value(folder.node_id, name), node_id),
+            condition=UniqueModel.key.does_not_exist(),
+        )
+        tx.save(node, condition=NodeModel.node_id.does_not_exist())
+        check_no_move(tx, folder.owner_id)
+        sums.write(tx)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        if 0 in exc.failed:
+            raise NameTaken() from exc
+        _user_failed(exc, 2)
+        raise Stale() from exc
+    return node
+
+
+def _old_guard(node: NodeModel) -> UniqueModel:
+    return UniqueModel(guard_key("child", child_guard_value(str(node.parent_id), node.name)))
+
+
+def release_guard(tx: Transaction, node: NodeModel) -> None:
+    """Delete a node's name guard inside ``tx`` if it holds one (a guard that is gone already
+    is fine: a trashed node gave its guard up)."""
+    tx.delete(
+        _old_guard(node),
+        condition=UniqueModel.key.does_not_exist() | (UniqueModel.owner_id == node.node_id),
+    )
+
+
+def subtree(node: NodeModel) -> list[NodeModel]:
+    """Every node below ``node`` (itself excluded), by path: one Query on by_owner_path."""
+    found = NodeModel.by_owner_path.query(node.owner_id, NodeModel.path.startswith(node.path))
+    return [n for n in found if n.node_id != node.node_id]
+
+
+def free_names(parent_id: str, name: str, *, tries: int = 20) -> list[str]:
+    """Candidates for ``name`` in a folder that has it already: ``a.txt``, ``a (1).txt``, …,
+    the ones whose guard is free first (one BatchGet); a race may still take one."""
+    candidates = [name, *(_numbered(name, n) for n in range(1, tries))]
+    keys = {guard_key("child", child_guard_value(parent_id, c)): c for c in candidates}
+    taken = {keys[g.key] for g in UniqueModel.batch_get(list(keys), consistent_read=True)}
+    return [c for c in candidates if c not in taken]
+
+
+def _numbered(name: str, n: int) -> str:
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    suffix = f" ({n})" + (f".{ext}" if ext else "")
+    return stem[: 255 - len(suffix)] + suffix
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a node goes: a visible folder (located) and the name it takes there."""
+
+    folder: Located
+    name: str
+
+
+def rename(loc: Located, name: str) -> NodeModel:
+    """Give a visible node a new name in the same folder."""
+    if not loc.ancestors:
+        raise InvalidMove("The root folder stays where it is.")
+    parent = Located(node=loc.ancestors[-1], ancestors=loc.ancestors[:-1])
+    return _relocate(loc, Destination(parent, name))
+
+
+def move(loc: Located, dest: Destination) -> NodeModel:
+    """Put a visible node into another folder (of the same owner), maybe renamed."""
+    folder = dest.folder.node
+    if loc.node.parent_id is None:
+        raise InvalidMove("The root folder stays where it is.")
+    if not folder.is_folder:
+        raise InvalidMove("Things can only be moved into a folder.")
+    if folder.owner_id != loc.node.owner_id:
+        raise InvalidMove("Things can only be moved between folders of the same owner.")
+    if any(n.node_id == loc.node.node_id for n in dest.folder.chain):
+        raise InvalidMove()
+    return _relocate(loc, dest)
+
+
+def trash(loc: Located) -> NodeModel:
+    """Move a visible node, with everything under it, to its owner's trash."""
+    return _relocate(loc, None)
+
+
+def restore(loc: Located, dest: Destination) -> NodeModel:
+    """Bring a trashed node back into a visible folder."""
+    return _relocate(loc, dest)
+
+
+def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
+    node, now = loc.node, utcnow()
+    if node.parent_id is None:
+        raise InvalidMove("The root folder stays where it is.")
+    if node.status == "uploading" and dest is None:
+        raise InvalidRequest("This file is still uploading; cancel the upload instead.")
+    weight, was_visible = node.weight, node.status != "trashed"
+    sums = Sums(now)
+    if was_visible:
+        sums.weigh(loc.ancestors, -weight)
+        sums.child(loc.ancestors[-1], -1)
+    changes: dict[str, Any] = {"updated_at": now}
+    descendants: list[NodeModel] = []
+    new_path = node.path
+    if dest is None:
+        changes.update(status="trashed", trash_owner=node.owner_id, trashed_at=stamp(now))
+        changes.update(live_parent=None, sort_name=None, sort_created=None, sort_size=None)
+    else:
+        folder = dest.folder.node
+        sums.weigh(dest.folder.chain, weight)
+        sums.child(folder, +1)
+        new_path = f"{dest.folder.true_path}{node.node_id}/"
+        if new_path != node.path and node.is_folder:
+            descendants = subtree(node)
+            height = max((len(path_ids(d)) - len(path_ids(node)) for d in descendants), default=0)
+            if len(dest.folder.chain) + height > MAX_DEPTH:
+                raise InvalidMove(f"Folders nest at most {MAX_DEPTH} deep.")
+        changes.update(
+            name=dest.name,
+            parent_id=folder.node_id,
+            path=new_path,
+            live_parent=folder.node_id,
+            **listing_keys(
+                kind=node.kind, name=dest.name, created=node.created_at, size=int(node.size)
+            ),
+        )
+        if not was_visible:
+            changes.update(status="ready", trash_owner=None, trashed_at=None)
+    actions = [
+        getattr(NodeModel, k).set(v) if v is not None else getattr(NodeModel, k).remove()
+        for k, v in changes.items()
+    ]
+    condition = structure(node) & (NodeModel.path == node.path) & (NodeModel.name == node.name)
+    condition &= NodeModel.purge_started.does_not_exist()
+    if node.is_folder:
+        condition &= NodeModel.total_size == weight
+    same_guard = (
+        dest is not None
+        and was_visible
+        and dest.folder.node.node_id == node.parent_id
+        and name_key(dest.name) == name_key(node.name)
+    )
+    fixed = 1 + 1 + sums.items() + int(was_visible) + int(dest is not None)
+    inline = len(descendants) <= TX_ITEMS - fixed
+    move_record = {"node": node.node_id, "source": node.path, "target": new_path}
+
+    def build(tx: Transaction) -> None:
+        # Item 0: the owner; 1: the node; 2: the new name's guard (if any); then the rest.
+        if descendants and not inline:
+            tx.update(
+                UserModel(node.owner_id),
+                actions=[UserModel.moving.set(move_record)],
+                condition=UserModel.moving.does_not_exist() & (UserModel.status == "active"),
+            )
+        else:
+            check_no_move(tx, node.owner_id)
+        tx.update(node, actions=actions, condition=condition)
+        if dest is not None and not same_guard:
+            tx.save(
+                guard(
+                    "child", child_guard_value(dest.folder.node.node_id, dest.name), node.node_id
+                ),
+                condition=UniqueModel.key.does_not_exist(),
+            )
+        if was_visible and not same_guard:
+            release_guard(tx, node)
+        sums.write(tx)
+        if inline:
+            for below in descendants:
+                _rewrite(tx, below, node.path, new_path)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        _user_failed(exc, 0)
+        if dest is not None and not same_guard and 2 in exc.failed:
+            raise NameTaken() from exc
+        raise Stale() from exc
+    if descendants and not inline:
+        finish_moves(node.owner_id)
+    for name, value in changes.items():
+        setattr(node, name, value)
+    return node
+
+
+def _rewrite(tx: Transaction, node: NodeModel, source: str, target: str) -> None:
+    tx.update(
+        node,
+        actions=[NodeModel.path.set(target + node.path[len(source) :])],
+        condition=NodeModel.path == node.path,
+    )
+
+
+def finish_moves(owner_id: str) -> None:
+    """Finish the path rewrite of the owner's unfinished move, if there is one. Safe to run
+    at the same time as another finisher: each rewrite is conditional on the path it read."""
+    try:
+        owner = UserModel.get(owner_id, consistent_read=True)
+    except UserModel.DoesNotExist:
+        return
+    record = owner.moving.as_dict() if owner.moving is not None else None
+    if not record:
+        return
+    source, target = record["source"], record["target"]
+    pages = NodeModel.by_owner_path.query(owner_id, NodeModel.path.startswith(source))
+    batch: list[NodeModel] = []
+    for node in pages:
+        batch.append(node)
+        if len(batch) == _REWRITE_BATCH:
+            _rewrite_batch(batch, source, target)
+            batch = []
+    if batch:
+        _rewrite_batch(batch, source, target)
+    try:
+        owner.update(
+            actions=[UserModel.moving.remove()],
+            condition=UserModel.moving["node"] == record["node"],
+        )
+    except Exception as exc:  # another finisher cleared it first
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+
+
+def _rewrite_batch(batch: list[NodeModel], source: str, target: str) -> None:
+    """Rewrite a batch; a node whose path changed meanwhile (another finisher got there) is
+    dropped and the rest tried again."""
+    pending = list(batch)
+    while pending:
+
+        def build(tx: Transaction, nodes: list[NodeModel] = pending) -> None:
+            for node in nodes:
+                _rewrite(tx, node, source, target)
+
+        try:
+            transact(build)
+            return
+        except ConditionsFailed as exc:
+            pending = [n for i, n in enumerate(pending) if i not in exc.failed]

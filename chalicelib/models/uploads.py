@@ -1,0 +1,199 @@
+"""Files on their way: the reservation that starts an upload, and what ends it.
+
+    start ──── file node "uploading", its name guard, parent.child_count + 1,
+               owner: reserved += size, free -= size   (only if free >= size: one condition)
+    …the browser PUTs the parts straight to S3…
+    settle ─── file "ready"; owner: reserved -= size, used += size, file_count + 1,
+               bytes_<category> += size; every folder carrying it: total_size += size
+    release ── file node and guard gone, parent.child_count - 1,
+               owner: reserved -= size, free += size          (abort, size mismatch, stale)
+
+Each arrow is one transaction, so the counters hold at every instant and a crash between
+two of them leaves a pending upload that the stale-upload job releases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib import filetypes
+from chalicelib.errors import NameTaken, NotFound, QuotaExceeded
+from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
+from chalicelib.models.nodes import FILE, Located, NodeModel, child_guard_value, listing_keys, stamp
+from chalicelib.models.tree import MovePending, Stale, Sums, release_guard, structure
+from chalicelib.models.uniques import UniqueModel, guard
+from chalicelib.models.users import UserModel
+
+MEDIA = ("image", "video")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a file is cut: ``part_count`` parts of ``part_size`` bytes (the last one shorter),
+    and S3's id of the multipart upload (None for one PUT)."""
+
+    size: int
+    part_size: int
+    part_count: int
+    s3_upload_id: str | None
+
+
+def start(
+    parent: Located, file_id: str, *, name: str, content_type: str, plan: Plan, uploaded_by: str
+) -> NodeModel:
+    """A pending file in ``parent`` with its bytes reserved from the folder owner's quota."""
+    folder, now = parent.node, utcnow()
+    owner_id = folder.owner_id
+    node = NodeModel(
+        file_id,
+        kind=FILE,
+        name=name,
+        parent_id=folder.node_id,
+        owner_id=owner_id,
+        path=f"{parent.true_path}{file_id}/",
+        status="uploading",
+        size=plan.size,
+        content_type=content_type,
+        created_at=now,
+        updated_at=now,
+        uploaded_by=uploaded_by,
+        # The media function makes thumbnails of photos and videos only.
+        thumbnail={"status": "pending" if filetypes.category(content_type) in MEDIA else "none"},
+        declared_size=plan.size,
+        part_size=plan.part_size,
+        part_count=plan.part_count,
+        s3_upload_id=plan.s3_upload_id,
+        upload_owner=owner_id,
+        upload_started=stamp(now),
+        live_parent=folder.node_id,
+        **listing_keys(kind=FILE, name=name, created=now, size=plan.size),
+    )
+    sums = Sums(now)
+    sums.child(folder, +1)
+
+    def build(tx: Transaction) -> None:
+        tx.save(
+            guard("child", child_guard_value(folder.node_id, name), file_id),
+            condition=UniqueModel.key.does_not_exist(),
+        )
+        tx.update(
+            UserModel(owner_id),
+            actions=[
+                UserModel.reserved_bytes.add(plan.size),
+                UserModel.free_bytes.add(-plan.size),
+            ],
+            condition=(UserModel.status == "active")
+            & UserModel.moving.does_not_exist()
+            & (UserModel.free_bytes >= plan.size),
+        )
+        tx.save(node, condition=NodeModel.node_id.does_not_exist())
+        sums.write(tx)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        if 0 in exc.failed:
+            raise NameTaken() from exc
+        if 1 in exc.failed:
+            raise _refusal(owner_id, plan.size) from exc
+        raise Stale() from exc
+    return node
+
+
+def _refusal(owner_id: str, size: int) -> Exception:
+    try:
+        owner = UserModel.get(owner_id, consistent_read=True)
+    except UserModel.DoesNotExist:
+        return NotFound("No such folder.")
+    if owner.status != "active":
+        return NotFound("No such folder.")
+    if owner.moving is not None:
+        return MovePending()
+    return QuotaExceeded(
+        details={"size": size, "free_bytes": max(0, int(owner.free_bytes))},
+    )
+
+
+UPLOAD_FIELDS = (
+    "declared_size",
+    "part_size",
+    "part_count",
+    "s3_upload_id",
+    "upload_owner",
+    "upload_started",
+)
+
+
+def settle(loc: Located) -> NodeModel:
+    """Turn a pending file into a ready one and its reservation into usage."""
+    node, now = loc.node, utcnow()
+    size = int(node.size)
+    sums = Sums(now)
+    sums.weigh(loc.ancestors, size)
+    # The parent's listing order by size is set now that the size is known for sure.
+    keys = listing_keys(kind=FILE, name=node.name, created=node.created_at, size=size)
+
+    def build(tx: Transaction) -> None:
+        tx.update(
+            node,
+            actions=[
+                NodeModel.status.set("ready"),
+                NodeModel.updated_at.set(now),
+                NodeModel.sort_size.set(keys["sort_size"]),
+                *(getattr(NodeModel, f).remove() for f in UPLOAD_FIELDS),
+            ],
+            condition=structure(node),
+        )
+        tx.update(
+            UserModel(node.owner_id),
+            actions=[
+                UserModel.reserved_bytes.add(-size),
+                UserModel.used_bytes.add(size),
+                UserModel.file_count.add(1),
+                getattr(UserModel, f"bytes_{filetypes.category(node.content_type)}").add(size),
+            ],
+            condition=UserModel.user_id.exists(),
+        )
+        sums.write(tx)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise Stale() from exc
+    node.status = "ready"
+    node.updated_at = now
+    for name in UPLOAD_FIELDS:
+        setattr(node, name, None)
+    return node
+
+
+def release(node: NodeModel, parent: NodeModel | None) -> None:
+    """Forget a pending file and give its reservation back. ``parent`` is None when the
+    folder it was in is gone for good."""
+    size = int(node.declared_size if node.declared_size is not None else node.size)
+    sums = Sums(utcnow())
+    if parent is not None:
+        sums.child(parent, -1)
+
+    def build(tx: Transaction) -> None:
+        tx.delete(node, condition=structure(node))
+        tx.update(
+            UserModel(node.owner_id),
+            actions=[UserModel.reserved_bytes.add(-size), UserModel.free_bytes.add(size)],
+            condition=UserModel.user_id.exists(),
+        )
+        release_guard(tx, node)
+        sums.write(tx)
+
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise Stale() from exc
+
+
+def stale(before: datetime) -> Iterator[NodeModel]:
+    """Pending uploads started before ``before`` (a job's read: it scans the sparse index of
+    pending uploads, never the table)."""
+    return NodeModel.by_upload.scan(NodeModel.upload_started < stamp(before))

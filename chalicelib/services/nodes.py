@@ -1,0 +1,98 @@
+"""Nodes: how one looks in the API, reading one, and renaming, moving or trashing it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalicelib import policy
+from chalicelib.errors import Conflict, InvalidMove
+from chalicelib.models import tree
+from chalicelib.models.nodes import NodeModel
+from chalicelib.services import rules
+from chalicelib.services.accounts import iso
+
+T = TypeVar("T")
+_ATTEMPTS = 4
+
+
+def node_view(node: NodeModel, access: str) -> dict[str, Any]:
+    """The contract's ``node`` object."""
+    view: dict[str, Any] = {
+        "id": node.node_id,
+        "kind": node.kind,
+        "name": node.name,
+        "parent_id": node.parent_id,
+        "owner_id": node.owner_id,
+        "size": int(node.size) if not node.is_folder else int(node.total_size),
+        "content_type": node.content_type,
+        "created_at": iso(node.created_at),
+        "updated_at": iso(node.updated_at),
+        "status": node.status,
+        "thumbnail": {"status": "none"} if node.is_folder else _thumbnail(node),
+        "access": access,
+    }
+    if node.is_folder:
+        view["child_count"] = int(node.child_count)
+        view["total_size"] = int(node.total_size)
+    if node.uploaded_by and node.uploaded_by != node.owner_id:
+        view["uploaded_by"] = node.uploaded_by
+    if node.trashed_at:
+        view["trashed_at"] = node.trashed_at[:19] + "Z"
+    return view
+
+
+def _thumbnail(node: NodeModel) -> dict[str, Any]:
+    stored = node.thumbnail.as_dict() if node.thumbnail is not None else {}
+    return {"status": stored.get("status", "none")}
+
+
+def retried(owner_id: str, attempt: Callable[[], T]) -> T:
+    """Run a tree write, reading again when what it read changed meanwhile (``Stale``) and
+    finishing the owner's unfinished move first when there is one (``MovePending``)."""
+    for _ in range(_ATTEMPTS):
+        try:
+            return attempt()
+        except tree.MovePending:
+            tree.finish_moves(owner_id)
+        except tree.Stale:
+            continue
+    raise Conflict("Something here changed at the same moment. Try again.")
+
+
+def get(user_id: str, node_id: str) -> dict[str, Any]:
+    here, access = policy.require(user_id, node_id)
+    return node_view(here.node, access)
+
+
+def update(
+    user_id: str, node_id: str, *, name: str | None = None, parent_id: str | None = None
+) -> dict[str, Any]:
+    """Rename and/or move a node the caller may write to (into a folder they may write to)."""
+    new_name = rules.node_name(name) if name is not None else None
+
+    def attempt() -> tuple[NodeModel, str]:
+        ids = [node_id] if parent_id is None else [node_id, parent_id]
+        found = policy.visible(user_id, ids, at_least="write")
+        here, access = found[0]
+        if here.node.parent_id is None:
+            raise InvalidMove("The root folder stays where it is.")
+        target = new_name if new_name is not None else here.node.name
+        if parent_id is None or parent_id == here.node.parent_id:
+            if target == here.node.name:
+                return here.node, access
+            return tree.rename(here, target), access
+        return tree.move(here, tree.Destination(found[1][0], target)), access
+
+    node, access = retried(user_id, attempt)
+    return node_view(node, access)
+
+
+def trash(user_id: str, node_id: str) -> None:
+    """Move a node (and what is under it) to its owner's trash."""
+
+    def attempt() -> None:
+        here, _ = policy.require(user_id, node_id, at_least="write")
+        tree.trash(here)
+
+    retried(user_id, attempt)

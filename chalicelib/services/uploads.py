@@ -1,0 +1,262 @@
+"""Uploads straight from the browser to S3: how a file is cut, signed part URLs, resuming,
+completing (with the size check that settles the reservation) and aborting."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from chalicelib import policy, storage
+from chalicelib.config import MIB, get_settings
+from chalicelib.errors import Conflict, InvalidRequest, NameTaken, NotFound, SizeMismatch
+from chalicelib.models import nodes, tree, uploads
+from chalicelib.models.base import utcnow
+from chalicelib.models.nodes import Located, NodeModel
+from chalicelib.services import rules
+from chalicelib.services.nodes import node_view, retried
+
+MAX_SIZE = 5 * 1024**4  # 5 TiB, S3's largest object
+MAX_PARTS = 10_000
+
+
+def cut(size: int, minimum: int) -> tuple[int, int]:
+    """(part size, part count): parts of at least ``minimum`` bytes, whole MiB, few enough
+    for S3's 10,000; one part for a file that fits in one."""
+    part_size = max(minimum, math.ceil(size / MAX_PARTS / MIB) * MIB)
+    return part_size, max(1, math.ceil(size / part_size))
+
+
+def part_length(node: NodeModel, number: int) -> int:
+    size, part_size = int(node.declared_size), int(node.part_size)
+    return min(part_size, size - part_size * (number - 1))
+
+
+def start(
+    user_id: str,
+    *,
+    parent_id: str,
+    name: str,
+    size: int,
+    content_type: str | None,
+    on_conflict: str = "rename",
+) -> dict[str, Any]:
+    """Reserve ``size`` bytes and describe how to send them (201 body)."""
+    name, kind = rules.collect(
+        lambda: rules.node_name(name), lambda: rules.content_type(content_type)
+    )
+    parent, _ = policy.require(user_id, parent_id, at_least="write")
+    if not parent.node.is_folder:
+        raise NotFound("No such folder.")
+    file_id = uuid.uuid4().hex
+    key = storage.file_key(parent.node.owner_id, file_id)
+    part_size, part_count = cut(size, get_settings().upload_part_bytes)
+    s3_upload_id = storage.start_multipart(key, kind) if part_count > 1 else None
+    plan = uploads.Plan(
+        size=size, part_size=part_size, part_count=part_count, s3_upload_id=s3_upload_id
+    )
+    try:
+        node = _reserve(user_id, parent, file_id, name, kind, plan, rename=on_conflict == "rename")
+    except Exception:
+        storage.abort(key, s3_upload_id)
+        raise
+    reply: dict[str, Any] = {
+        "upload_id": file_id,
+        "file": node_view(node, "owner" if node.owner_id == user_id else "write"),
+        "part_size": part_size,
+        "part_count": part_count,
+    }
+    if s3_upload_id is None:
+        lifetime = storage.url_lifetime(get_settings().upload_url_ttl_s)
+        reply["url"] = storage.sign_put(key, size=size, content_type=kind, lifetime_s=lifetime)
+        reply["expires_at"] = storage.expires_at(lifetime)
+    return reply
+
+
+def _reserve(
+    user_id: str,
+    parent: Located,
+    file_id: str,
+    name: str,
+    kind: str,
+    plan: uploads.Plan,
+    *,
+    rename: bool,
+) -> NodeModel:
+    def attempt(folder: Located) -> NodeModel:
+        candidates = [name]
+        while True:
+            for candidate in candidates:
+                try:
+                    return uploads.start(
+                        folder,
+                        file_id,
+                        name=candidate,
+                        content_type=kind,
+                        plan=plan,
+                        uploaded_by=user_id,
+                    )
+                except NameTaken:
+                    if not rename:
+                        raise
+            candidates = tree.free_names(folder.node.node_id, name)[:3]
+            if not candidates:
+                raise NameTaken("Too many things of that name are in this folder already.")
+
+    first = [parent]
+
+    def again() -> NodeModel:
+        folder = (
+            first.pop()
+            if first
+            else policy.require(user_id, parent.node.node_id, at_least="write")[0]
+        )
+        return attempt(folder)
+
+    return retried(parent.node.owner_id, again)
+
+
+def _pending(user_id: str, upload_id: str) -> tuple[Located, str]:
+    """An upload the caller started (or a file they may write, once it is ready), even in a
+    folder trashed since it started: it finishes there and comes back with the folder."""
+    here, access = policy.require(user_id, upload_id, at_least="write", below_trash=True)
+    node = here.node
+    if node.is_folder or (node.status == "uploading" and node.uploaded_by != user_id):
+        raise NotFound("No such upload.")
+    return here, access
+
+
+def sign_parts(user_id: str, upload_id: str, part_numbers: Sequence[int]) -> dict[str, Any]:
+    """Signed URLs for some parts, each with that part's exact length signed in."""
+    here, _ = _pending(user_id, upload_id)
+    node = here.node
+    if node.status != "uploading":
+        raise NotFound("No such upload.")
+    count = int(node.part_count)
+    wrong = [n for n in part_numbers if not 1 <= n <= count]
+    if wrong:
+        raise InvalidRequest.fields({"part_numbers": f"each must be from 1 to {count}"})
+    key = storage.file_key(node.owner_id, node.node_id)
+    lifetime = storage.url_lifetime(get_settings().upload_url_ttl_s)
+    if node.s3_upload_id is None:
+        urls = {
+            "1": storage.sign_put(
+                key,
+                size=int(node.declared_size),
+                content_type=str(node.content_type),
+                lifetime_s=lifetime,
+            )
+        }
+    else:
+        lengths = {n: part_length(node, n) for n in sorted(set(part_numbers))}
+        urls = storage.sign_parts(key, node.s3_upload_id, lengths, lifetime_s=lifetime)
+    return {"urls": urls, "expires_at": storage.expires_at(lifetime)}
+
+
+def parts(user_id: str, upload_id: str) -> dict[str, Any]:
+    """The parts S3 holds already, for a client that resumes."""
+    here, _ = _pending(user_id, upload_id)
+    node = here.node
+    if node.status != "uploading":
+        raise NotFound("No such upload.")
+    held: list[dict[str, Any]] = []
+    if node.s3_upload_id is not None:
+        held = (
+            storage.list_parts(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
+            or []
+        )
+    return {"parts": held, "part_size": int(node.part_size), "part_count": int(node.part_count)}
+
+
+def complete(
+    user_id: str, upload_id: str, sent: Sequence[tuple[int, str]] | None
+) -> dict[str, Any]:
+    """Join the parts, check the size against the declaration, and settle the reservation.
+    Completing a completed upload answers the file again."""
+    here, access = _pending(user_id, upload_id)
+    node = here.node
+    if node.status == "ready":
+        return {"file": node_view(node, access)}
+    key = storage.file_key(node.owner_id, node.node_id)
+    joined = True
+    if node.s3_upload_id is not None:
+        if not sent:
+            raise InvalidRequest.fields({"parts": "required: every part's number and ETag"})
+        numbers = [n for n, _ in sent]
+        if numbers != sorted(set(numbers)) or not all(
+            1 <= n <= int(node.part_count) for n in numbers
+        ):
+            raise InvalidRequest.fields(
+                {"parts": "part numbers must be ascending, unique and in range"}
+            )
+        joined = storage.complete_multipart(key, node.s3_upload_id, sent)
+    size = storage.object_size(key)
+    if size is None:
+        if node.s3_upload_id is not None and not joined:
+            # S3 no longer has the upload nor an object: it was aborted under us.
+            _release(user_id, here)
+            raise NotFound("This upload was aborted.")
+        raise InvalidRequest("Nothing has been uploaded yet.")
+    declared = int(node.declared_size)
+    if size != declared:
+        _release(user_id, here)
+        storage.abort(key, node.s3_upload_id)
+        raise SizeMismatch(details={"declared": declared, "received": size})
+
+    located = [here]
+
+    def settle() -> NodeModel:
+        current = located.pop() if located else _pending(user_id, upload_id)[0]
+        if current.node.status == "ready":
+            return current.node
+        return uploads.settle(current)
+
+    try:
+        settled = retried(node.owner_id, settle)
+    except NotFound:
+        storage.delete([key])  # aborted while we joined the parts: leave no object behind
+        raise
+    return {"file": node_view(settled, access)}
+
+
+def _release(user_id: str, here: Located) -> None:
+    """Release a pending upload's reservation, reading it again if it changed meanwhile."""
+    located = [here]
+
+    def attempt() -> None:
+        current = located.pop() if located else _pending(user_id, here.node.node_id)[0]
+        if current.node.status != "uploading":
+            raise Conflict("This upload was completed at the same moment.")
+        parent = current.ancestors[-1] if current.ancestors else None
+        uploads.release(current.node, parent)
+
+    retried(here.node.owner_id, attempt)
+
+
+def abort(user_id: str, upload_id: str) -> None:
+    """Abort an upload: its parts are deleted and its reservation given back."""
+    here, _ = _pending(user_id, upload_id)
+    node = here.node
+    if node.status != "uploading":
+        raise NotFound("No such upload.")
+    # The reservation first: once it is released nothing can complete this upload, so
+    # deleting the parts cannot race a completion.
+    _release(user_id, here)
+    storage.abort(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
+
+
+def abort_stale() -> int:
+    """Abort uploads left pending too long (a job). Returns how many."""
+    cutoff = utcnow() - timedelta(seconds=get_settings().upload_stale_s)
+    aborted = 0
+    for node in uploads.stale(cutoff):
+        parent = nodes.get(node.parent_id) if node.parent_id else None
+        try:
+            uploads.release(node, parent)
+        except tree.Stale:
+            continue  # completed or changed meanwhile; the next run looks again
+        storage.abort(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
+        aborted += 1
+    return aborted

@@ -1,0 +1,22 @@
+"""How much of their space a user is using, from the counters on their row (no listing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import filetypes
+from chalicelib.services import accounts
+
+
+def stats(user_id: str) -> dict[str, Any]:
+    """The caller's quota, usage (trash included: it is still stored), reservations of
+    uploads in progress, file count and bytes by category."""
+    user = accounts.load(user_id)
+    return {
+        "quota_bytes": int(user.quota_bytes),
+        "used_bytes": int(user.used_bytes),
+        "reserved_bytes": int(user.reserved_bytes),
+        "free_bytes": max(0, int(user.free_bytes)),
+        "file_count": int(user.file_count),
+        "by_type": {c: int(getattr(user, f"bytes_{c}")) for c in filetypes.CATEGORIES},
+    }

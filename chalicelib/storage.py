@@ -1,0 +1,189 @@
+"""The files bucket: keys built from ids only, multipart bookkeeping and presigned URLs.
+
+S3's error codes stop here. Bytes never pass through this code: browsers PUT parts to the
+URLs it signs and GET files from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.errors import InvalidRequest
+
+# Seconds a URL keeps in hand before its credentials expire: time to send the request.
+_CREDENTIAL_MARGIN_S = 60
+
+
+def file_key(owner_id: str, file_id: str) -> str:
+    return f"files/{owner_id}/{file_id}"
+
+
+def owner_prefix(owner_id: str) -> str:
+    return f"files/{owner_id}/"
+
+
+def _s3() -> Any:
+    return aws.client("s3")
+
+
+def _bucket() -> str:
+    return get_settings().files_bucket
+
+
+def _code(exc: Exception) -> str:
+    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def url_lifetime(wanted_s: int) -> int:
+    """``wanted_s``, cut short so the URL does not outlive the credentials that sign it."""
+    expiry = aws.credentials_expiry()
+    if expiry is None:
+        return wanted_s
+    left = int((expiry - datetime.now(UTC)).total_seconds()) - _CREDENTIAL_MARGIN_S
+    return max(1, min(wanted_s, left))
+
+
+def expires_at(lifetime_s: int) -> str:
+    moment = datetime.now(UTC) + timedelta(seconds=lifetime_s)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def start_multipart(key: str, content_type: str) -> str:
+    reply = _s3().create_multipart_upload(Bucket=_bucket(), Key=key, ContentType=content_type)
+    return str(reply["UploadId"])
+
+
+def sign_put(key: str, *, size: int, content_type: str, lifetime_s: int) -> str:
+    """A PUT of the whole object; S3 refuses a body of any other length."""
+    params = {"Bucket": _bucket(), "Key": key, "ContentLength": size, "ContentType": content_type}
+    return str(_s3().generate_presigned_url("put_object", Params=params, ExpiresIn=lifetime_s))
+
+
+def sign_parts(
+    key: str, upload_id: str, lengths: dict[int, int], *, lifetime_s: int
+) -> dict[str, str]:
+    """A URL per part number, each with that part's exact length signed into it."""
+    s3, bucket = _s3(), _bucket()
+    return {
+        str(number): s3.generate_presigned_url(
+            "upload_part",
+            Params={
+                "Bucket": bucket,
+                "Key": key,
+                "UploadId": upload_id,
+                "PartNumber": number,
+                "ContentLength": length,
+            },
+            ExpiresIn=lifetime_s,
+        )
+        for number, length in lengths.items()
+    }
+
+
+def list_parts(key: str, upload_id: str) -> list[dict[str, Any]] | None:
+    """The parts S3 holds, in order, or None when the upload is no longer open there."""
+    parts: list[dict[str, Any]] = []
+    marker = 0
+    while True:
+        try:
+            reply = _s3().list_parts(
+                Bucket=_bucket(), Key=key, UploadId=upload_id, PartNumberMarker=marker
+            )
+        except Exception as exc:
+            if _code(exc) == "NoSuchUpload":
+                return None
+            raise
+        parts += [
+            {"part_number": p["PartNumber"], "etag": p["ETag"], "size": p["Size"]}
+            for p in reply.get("Parts", [])
+        ]
+        if not reply.get("IsTruncated"):
+            return parts
+        marker = int(reply["NextPartNumberMarker"])
+
+
+def complete_multipart(key: str, upload_id: str, parts: Sequence[tuple[int, str]]) -> bool:
+    """Join the parts into the object; False when S3 has no such upload any more (completed
+    or aborted already). A part list S3 refuses is InvalidRequest."""
+    try:
+        _s3().complete_multipart_upload(
+            Bucket=_bucket(),
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in parts]},
+        )
+    except Exception as exc:
+        code = _code(exc)
+        if code == "NoSuchUpload":
+            return False
+        if code in ("InvalidPart", "InvalidPartOrder", "EntityTooSmall"):
+            raise InvalidRequest.fields(
+                {"parts": f"do not match the parts uploaded (S3 says {code})"}
+            ) from exc
+        raise
+    return True
+
+
+def object_size(key: str) -> int | None:
+    try:
+        return int(_s3().head_object(Bucket=_bucket(), Key=key)["ContentLength"])
+    except Exception as exc:
+        if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+
+
+def abort(key: str, upload_id: str | None) -> None:
+    """Abort an open multipart upload (if any) and delete whatever object the key holds."""
+    if upload_id:
+        try:
+            _s3().abort_multipart_upload(Bucket=_bucket(), Key=key, UploadId=upload_id)
+        except Exception as exc:
+            if _code(exc) != "NoSuchUpload":
+                raise
+    delete([key])
+
+
+def delete(keys: Iterable[str]) -> None:
+    """Delete objects, a thousand per call; a key that is already gone is not an error."""
+    pending = list(keys)
+    for start in range(0, len(pending), 1000):
+        chunk = pending[start : start + 1000]
+        reply = _s3().delete_objects(
+            Bucket=_bucket(), Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
+        )
+        if reply.get("Errors"):
+            raise RuntimeError(f"S3 refused to delete {len(reply['Errors'])} objects")
+
+
+def delete_prefix(prefix: str) -> int:
+    """Delete every object under ``prefix``; returns how many."""
+    removed = 0
+    paginator = _s3().get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=_bucket(), Prefix=prefix):
+        keys = [item["Key"] for item in page.get("Contents", [])]
+        delete(keys)
+        removed += len(keys)
+    return removed
+
+
+def content_disposition(name: str, *, inline: bool) -> str:
+    """RFC 6266: a plain ASCII fallback and the real name in ``filename*`` (RFC 8187)."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\%' else "_" for c in name)
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def sign_get(key: str, *, disposition: str, content_type: str, lifetime_s: int) -> str:
+    params = {
+        "Bucket": _bucket(),
+        "Key": key,
+        "ResponseContentDisposition": disposition,
+        "ResponseContentType": content_type,
+    }
+    return str(_s3().generate_presigned_url("get_object", Params=params, ExpiresIn=lifetime_s))

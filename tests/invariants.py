@@ -1,0 +1,128 @@
+"""What must hold between the tables after any sequence of operations, read straight from
+DynamoDB (consistent scans): every counter equals what the nodes say, every path follows the
+parent links, every visible name holds exactly one guard."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from typing import Any
+
+import boto3
+
+from chalicelib import filetypes
+
+REGION = "us-east-1"
+
+
+def _scan(table: str) -> list[dict[str, Any]]:
+    client = boto3.client("dynamodb", region_name=REGION)
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": f"test-{table}", "ConsistentRead": True}
+    while True:
+        page = client.scan(**kwargs)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        ((kind, raw),) = value.items()
+        out[key] = int(raw) if kind == "N" else raw
+    return out
+
+
+def nodes_table() -> dict[str, dict[str, Any]]:
+    return {n["node_id"]: n for n in map(_plain, _scan("nodes"))}
+
+
+def users_table() -> dict[str, dict[str, Any]]:
+    return {u["user_id"]: u for u in map(_plain, _scan("users"))}
+
+
+def _weight(node: dict[str, Any]) -> int:
+    if node["kind"] == "folder":
+        return int(node.get("total_size", 0))
+    return 0 if node.get("status") == "uploading" else int(node.get("size", 0))
+
+
+def _guard_key(node: dict[str, Any]) -> str:
+    folded = hashlib.sha256(node["name"].casefold().encode()).hexdigest()
+    return f"child#{node.get('parent_id')}#{folded}"
+
+
+def check(user_ids: set[str] | None = None) -> None:
+    """Assert every invariant for these users (all users when None)."""
+    nodes = nodes_table()
+    users = users_table()
+    owners = user_ids if user_ids is not None else set(users)
+    mine = {i: n for i, n in nodes.items() if n["owner_id"] in owners}
+    children: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in mine.values():
+        if node.get("parent_id"):
+            children[node["parent_id"]].append(node)
+    problems: list[str] = []
+    for node_id, node in mine.items():
+        parent = nodes.get(node.get("parent_id", ""))
+        expected_path = (parent["path"] if parent else "/") + f"{node_id}/"
+        if parent is not None and node["path"] != expected_path:
+            problems.append(f"{node_id} path {node['path']} != {expected_path}")
+        if node["kind"] != "folder":
+            continue
+        kids = children.get(node_id, [])
+        visible = [k for k in kids if k.get("status") != "trashed"]
+        if int(node.get("child_count", 0)) != len(visible):
+            problems.append(
+                f"folder {node_id} child_count {node.get('child_count')} != {len(visible)}"
+            )
+        total = sum(_weight(k) for k in visible)
+        if int(node.get("total_size", 0)) != total:
+            problems.append(f"folder {node_id} total_size {node.get('total_size')} != {total}")
+    for user_id in owners:
+        user = users.get(user_id)
+        if user is None or user.get("status") != "active":
+            continue
+        files = [n for n in mine.values() if n["owner_id"] == user_id and n["kind"] == "file"]
+        stored = [f for f in files if f.get("status") != "uploading"]
+        pending = [f for f in files if f.get("status") == "uploading"]
+        used = sum(int(f["size"]) for f in stored)
+        reserved = sum(int(f.get("declared_size", f["size"])) for f in pending)
+        expect = {
+            "used_bytes": used,
+            "file_count": len(stored),
+            "reserved_bytes": reserved,
+            "free_bytes": int(user["quota_bytes"]) - used - reserved,
+        }
+        for category in filetypes.CATEGORIES:
+            expect[f"bytes_{category}"] = sum(
+                int(f["size"])
+                for f in stored
+                if filetypes.category(f.get("content_type")) == category
+            )
+        for name, value in expect.items():
+            if int(user.get(name, 0)) != value:
+                problems.append(f"user {user_id} {name} {user.get(name, 0)} != {value}")
+    guards = {
+        g["key"]: g["owner_id"]
+        for g in map(_plain, _scan("uniques"))
+        if g["key"].startswith("child#")
+    }
+    held = defaultdict(list)
+    for key, owner in guards.items():
+        held[owner].append(key)
+        holder = nodes.get(owner)
+        if holder is None or holder.get("status") == "trashed" or _guard_key(holder) != key:
+            problems.append(f"guard {key} is held by {owner}, which does not have that name")
+    for node_id, node in mine.items():
+        if not node.get("parent_id"):
+            continue
+        key = _guard_key(node)
+        if node.get("status") == "trashed":
+            if held.get(node_id):
+                problems.append(f"trashed {node_id} still holds {held[node_id]}")
+        elif guards.get(key) != node_id:
+            problems.append(f"{node_id} ({node['name']!r}) does not hold its name guard")
+    assert not problems, "\n".join(problems)

@@ -155,10 +155,7 @@ def create_folder(parent: Located, name: str) -> NodeModel:
     sums.child(folder, +1)
 
     def build(tx: Transaction) -> None:
-        tx.save(
-            guard("child", child_guard_value(folder.node_id, name), node_id),
-            condition=UniqueModel.key.does_not_exist(),
-        )
+        take_name(tx, folder.node_id, name, node_id)
         tx.save(node, condition=NodeModel.node_id.does_not_exist())
         check_no_move(tx, folder.owner_id)
         sums.write(tx)
@@ -175,6 +172,14 @@ def create_folder(parent: Located, name: str) -> NodeModel:
 
 def _old_guard(node: NodeModel) -> UniqueModel:
     return UniqueModel(guard_key("child", child_guard_value(str(node.parent_id), node.name)))
+
+
+def take_name(tx: Transaction, folder_id: str, name: str, node_id: str) -> None:
+    """Claim ``name`` in a folder for a node inside ``tx``; it fails if the name is taken."""
+    tx.save(
+        guard("child", child_guard_value(folder_id, name), node_id),
+        condition=UniqueModel.key.does_not_exist(),
+    )
 
 
 def release_guard(tx: Transaction, node: NodeModel) -> None:
@@ -317,12 +322,7 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
             check_no_move(tx, node.owner_id)
         tx.update(node, actions=actions, condition=condition)
         if dest is not None and not same_guard:
-            tx.save(
-                guard(
-                    "child", child_guard_value(dest.folder.node.node_id, dest.name), node.node_id
-                ),
-                condition=UniqueModel.key.does_not_exist(),
-            )
+            take_name(tx, dest.folder.node.node_id, dest.name, node.node_id)
         if was_visible and not same_guard:
             release_guard(tx, node)
         sums.write(tx)
@@ -380,6 +380,16 @@ def finish_moves(owner_id: str) -> None:
     except Exception as exc:  # another finisher cleared it first
         if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
             raise
+
+
+def finish_all_moves() -> int:
+    """Finish every owner's unfinished move (a job: it scans the users table for the few rows
+    that carry one, which only a crash half-way leaves behind). Returns how many."""
+    finished = 0
+    for owner in UserModel.scan(UserModel.moving.exists()):
+        finish_moves(owner.user_id)
+        finished += 1
+    return finished
 
 
 def _rewrite_batch(batch: list[NodeModel], source: str, target: str) -> None:

@@ -21,9 +21,8 @@ from datetime import datetime
 from chalicelib import filetypes
 from chalicelib.errors import NameTaken, NotFound, QuotaExceeded
 from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
-from chalicelib.models.nodes import FILE, Located, NodeModel, child_guard_value, listing_keys, stamp
-from chalicelib.models.tree import MovePending, Stale, Sums, release_guard, structure
-from chalicelib.models.uniques import UniqueModel, guard
+from chalicelib.models.nodes import FILE, Located, NodeModel, listing_keys, stamp
+from chalicelib.models.tree import MovePending, Stale, Sums, release_guard, structure, take_name
 from chalicelib.models.users import UserModel
 
 MEDIA = ("image", "video")
@@ -74,10 +73,7 @@ def start(
     sums.child(folder, +1)
 
     def build(tx: Transaction) -> None:
-        tx.save(
-            guard("child", child_guard_value(folder.node_id, name), file_id),
-            condition=UniqueModel.key.does_not_exist(),
-        )
+        take_name(tx, folder.node_id, name, file_id)
         tx.update(
             UserModel(owner_id),
             actions=[

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from chalicelib import logs
+from chalicelib.models import tree
 from chalicelib.services import accounts, trash, uploads
 
 
@@ -24,10 +25,12 @@ def hourly() -> dict[str, int]:
 
 
 def daily() -> dict[str, int]:
-    """Empty what has been in the trash too long, and remove what closed accounts left."""
+    """Finish moves a crash left half-done, empty what has been in the trash too long, and
+    remove what closed accounts left."""
     return _run(
         "daily",
         lambda: {
+            "moves_finished": tree.finish_all_moves(),
             "trash_purged": trash.purge_expired(),
             "accounts_purged": accounts.purge_closed(),
         },

@@ -21,7 +21,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib import filetypes
 from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
-from chalicelib.models.nodes import FILE, NodeModel, batch, path_ids, stamp
+from chalicelib.models.nodes import FILE, NodeModel, batch, stamp
 from chalicelib.models.tree import MovePending, release_guard, structure, subtree
 from chalicelib.models.users import UserModel
 
@@ -49,10 +49,20 @@ def doomed(top: NodeModel) -> list[NodeModel]:
     its own inside it stays in the trash, with whatever is under that."""
     if not top.is_folder or not top.child_count:
         return [top]  # nothing visible under it (what was trashed inside stays in the trash)
-    below = subtree(top)
-    kept = [n.path for n in below if n.status == "trashed"]
-    gone = [n for n in below if not any(n.path.startswith(p) for p in kept)]
-    gone.sort(key=lambda n: len(path_ids(n)), reverse=True)
+    below = {n.node_id: n for n in subtree(top)}
+    depth: dict[str, int | None] = {top.node_id: 0}
+
+    def depth_of(node: NodeModel) -> int | None:
+        """Levels below ``top`` by parent links; None under something trashed on its own."""
+        if node.node_id not in depth:
+            parent = top if node.parent_id == top.node_id else below.get(str(node.parent_id))
+            cut = parent is None or (parent.status == "trashed" and parent is not top)
+            above = None if cut or parent is None else depth_of(parent)
+            depth[node.node_id] = None if above is None else above + 1
+        return depth[node.node_id]
+
+    gone = [n for n in below.values() if n.status != "trashed" and depth_of(n) is not None]
+    gone.sort(key=lambda n: depth_of(n) or 0, reverse=True)
     return [*gone, top]
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
@@ -38,6 +39,7 @@ from chalicelib.models.nodes import (
     Located,
     NodeModel,
     child_guard_value,
+    get,
     listing_keys,
     name_key,
     path_ids,
@@ -191,10 +193,56 @@ def release_guard(tx: Transaction, node: NodeModel) -> None:
     )
 
 
-def subtree(node: NodeModel) -> list[NodeModel]:
-    """Every node below ``node`` (itself excluded), by path: one Query on by_owner_path."""
-    found = NodeModel.by_owner_path.query(node.owner_id, NodeModel.path.startswith(node.path))
-    return [n for n in found if n.node_id != node.node_id]
+def subtree(node: NodeModel, *, also_under: str | None = None) -> list[NodeModel]:
+    """Every node below ``node`` (itself excluded): one Query on by_owner_path for its path
+    (and ``also_under``, a move's old path), completed by parent links. ``path`` can lag where
+    an index was late for a move (a folder made a moment before); each folder's
+    ``child_count`` says how many visible children it has, so a folder found short has the
+    rest looked up on its listing index, with what is under them."""
+    found: dict[str, NodeModel] = {}
+    for prefix in filter(None, (node.path, also_under)):
+        for below in _under(node.owner_id, prefix):
+            found.setdefault(below.node_id, below)
+    found.pop(node.node_id, None)
+    checked: set[str] = set()
+    pending = [node, *(n for n in found.values() if n.is_folder)]
+    while pending:
+        folder = pending.pop()
+        if folder.node_id in checked or folder.status == "trashed" and folder is not node:
+            continue
+        checked.add(folder.node_id)
+        kids = [n for n in found.values() if n.parent_id == folder.node_id]
+        if sum(1 for k in kids if k.status != "trashed") >= int(folder.child_count):
+            continue
+        for child in NodeModel.by_parent_name.query(folder.node_id):
+            if child.node_id in found:
+                continue
+            for below in [child, *_under(node.owner_id, child.path)]:
+                if below.node_id not in found and below.node_id != node.node_id:
+                    found[below.node_id] = below
+                    if below.is_folder:
+                        pending.append(below)
+    return list(found.values())
+
+
+def _under(owner_id: str, prefix: str) -> list[NodeModel]:
+    return list(NodeModel.by_owner_path.query(owner_id, NodeModel.path.startswith(prefix)))
+
+
+def true_paths(top_path: str, top_id: str, below: list[NodeModel]) -> dict[str, str]:
+    """What each node's path must be under a top whose path is ``top_path``, from parent
+    links (a node whose parent is not among them keeps no entry)."""
+    children: dict[str, list[NodeModel]] = {}
+    for node in below:
+        children.setdefault(str(node.parent_id), []).append(node)
+    paths: dict[str, str] = {}
+    pending = [(top_id, top_path)]
+    while pending:
+        parent_id, parent_path = pending.pop()
+        for child in children.get(parent_id, []):
+            paths[child.node_id] = f"{parent_path}{child.node_id}/"
+            pending.append((child.node_id, paths[child.node_id]))
+    return paths
 
 
 def free_names(parent_id: str, name: str, *, tries: int = 20) -> list[str]:
@@ -267,6 +315,7 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
         sums.child(loc.ancestors[-1], -1)
     changes: dict[str, Any] = {"updated_at": now}
     descendants: list[NodeModel] = []
+    fixes: dict[str, str] = {}
     new_path = node.path
     if dest is None:
         changes.update(status="trashed", trash_owner=node.owner_id, trashed_at=stamp(now))
@@ -278,6 +327,7 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
         new_path = f"{dest.folder.true_path}{node.node_id}/"
         if new_path != node.path and node.is_folder:
             descendants = subtree(node)
+            fixes = true_paths(new_path, node.node_id, descendants)
             height = max((len(path_ids(d)) - len(path_ids(node)) for d in descendants), default=0)
             if len(dest.folder.chain) + height > MAX_DEPTH:
                 raise InvalidMove(f"Folders nest at most {MAX_DEPTH} deep.")
@@ -328,7 +378,8 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
         sums.write(tx)
         if inline:
             for below in descendants:
-                _rewrite(tx, below, node.path, new_path)
+                if below.node_id in fixes:
+                    _rewrite(tx, below, fixes[below.node_id])
 
     try:
         transact(build)
@@ -344,12 +395,8 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
     return node
 
 
-def _rewrite(tx: Transaction, node: NodeModel, source: str, target: str) -> None:
-    tx.update(
-        node,
-        actions=[NodeModel.path.set(target + node.path[len(source) :])],
-        condition=NodeModel.path == node.path,
-    )
+def _rewrite(tx: Transaction, node: NodeModel, path: str) -> None:
+    tx.update(node, actions=[NodeModel.path.set(path)], condition=NodeModel.path == node.path)
 
 
 def finish_moves(owner_id: str) -> None:
@@ -362,22 +409,19 @@ def finish_moves(owner_id: str) -> None:
     record = owner.moving.as_dict() if owner.moving is not None else None
     if not record:
         return
-    source, target = record["source"], record["target"]
-    pages = NodeModel.by_owner_path.query(owner_id, NodeModel.path.startswith(source))
-    batch: list[NodeModel] = []
-    for node in pages:
-        batch.append(node)
-        if len(batch) == _REWRITE_BATCH:
-            _rewrite_batch(batch, source, target)
-            batch = []
-    if batch:
-        _rewrite_batch(batch, source, target)
+    moved = get(record["node"])
+    if moved is not None:
+        below = subtree(moved, also_under=record["source"])
+        fixes = true_paths(moved.path, moved.node_id, below)
+        stale = [n for n in below if n.node_id in fixes and n.path != fixes[n.node_id]]
+        for start in range(0, len(stale), _REWRITE_BATCH):
+            _rewrite_batch(stale[start : start + _REWRITE_BATCH], fixes)
     try:
         owner.update(
             actions=[UserModel.moving.remove()],
             condition=UserModel.moving["node"] == record["node"],
         )
-    except Exception as exc:  # another finisher cleared it first
+    except UpdateError as exc:  # another finisher cleared it first
         if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
             raise
 
@@ -392,7 +436,7 @@ def finish_all_moves() -> int:
     return finished
 
 
-def _rewrite_batch(batch: list[NodeModel], source: str, target: str) -> None:
+def _rewrite_batch(batch: list[NodeModel], fixes: dict[str, str]) -> None:
     """Rewrite a batch; a node whose path changed meanwhile (another finisher got there) is
     dropped and the rest tried again."""
     pending = list(batch)
@@ -400,7 +444,7 @@ def _rewrite_batch(batch: list[NodeModel], source: str, target: str) -> None:
 
         def build(tx: Transaction, nodes: list[NodeModel] = pending) -> None:
             for node in nodes:
-                _rewrite(tx, node, source, target)
+                _rewrite(tx, node, fixes[node.node_id])
 
         try:
             transact(build)

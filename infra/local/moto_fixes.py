@@ -1,6 +1,13 @@
-"""A speed fix for moto's S3, applied by the local runner (moto 5.2's behaviour otherwise).
+"""Two fixes to moto, applied by the local runner (moto 5.2's behaviour otherwise).
 
-moto assembles a completed multipart upload by growing two ``bytearray``s part by part and
+DynamoDB: moto's server answers requests in parallel threads, but its TransactWriteItems is
+not atomic: it copies each table it touches, applies the items one by one and, when a
+condition fails, puts the whole copy back, wiping what other threads wrote meanwhile (and its
+copy can meet another thread's write half-way). DynamoDB serialises conflicting transactions;
+here moto's DynamoDB answers one request at a time. Our threads still race between calls,
+which is what the concurrency tests exercise.
+
+S3: moto assembles a completed multipart upload by growing two ``bytearray``s part by part and
 copying each into ``bytes`` again (four copies of the object in Python, ~20 s for 1 GiB here),
 where S3 does it on its side. This joins the parts once and checksums the result, giving the
 same object, ETag and checksum (tests/infra/test_moto_fixes.py compares the two).
@@ -9,6 +16,7 @@ same object, ETag and checksum (tests/infra/test_moto_fixes.py compares the two)
 from __future__ import annotations
 
 import codecs
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +27,25 @@ def apply() -> None:
     global _applied
     if _applied:
         return
+    _serial_dynamodb()
+    _single_copy_multipart()
+    _applied = True
+
+
+def _serial_dynamodb() -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.RLock()
+    call_action = DynamoHandler.call_action
+
+    def one_at_a_time(self: Any) -> Any:
+        with lock:
+            return call_action(self)
+
+    DynamoHandler.call_action = one_at_a_time
+
+
+def _single_copy_multipart() -> None:
     from moto.s3 import models
 
     original = models.FakeMultipart.complete
@@ -53,4 +80,3 @@ def apply() -> None:
 
     models.FakeMultipart.complete = complete
     models.FakeMultipart.complete_unpatched = original
-    _applied = True

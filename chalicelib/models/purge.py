@@ -3,7 +3,8 @@
     mark ──── top.purge_started = now        (from here on a restore is refused)
     (the service deletes the S3 objects)
     batch ─── ≤ 45 nodes, deepest first, with their name guards; the owner's used, reserved,
-              free, file_count and bytes_<category> move by exactly what those nodes held
+              free, file_count and bytes_<category> move by exactly what those nodes held,
+              and so do the sums of the folders under the top that are still there
     …
     last ──── the top itself, which is what keeps it in the trash until the very end
 
@@ -22,7 +23,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib import filetypes
 from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
 from chalicelib.models.nodes import FILE, NodeModel, batch, stamp
-from chalicelib.models.tree import MovePending, release_guard, structure, subtree
+from chalicelib.models.tree import TX_ITEMS, MovePending, Sums, release_guard, structure, subtree
 from chalicelib.models.users import UserModel
 
 BATCH = 45
@@ -67,12 +68,14 @@ def doomed(top: NodeModel) -> list[NodeModel]:
 
 
 def remove(nodes: Sequence[NodeModel], *, top_id: str) -> None:
-    """Delete ``nodes`` (all of one owner) in batches, with their counters."""
-    for start in range(0, len(nodes), BATCH):
-        pending = list(nodes[start : start + BATCH])
+    """Delete ``nodes`` (``doomed``'s list: all of one owner, deepest first, the top last) in
+    batches, with the owner's counters and the sums of the folders still waiting."""
+    known = _with_folders_above({n.node_id: n for n in nodes}, top_id)
+    for chunk in _batches(nodes, known, top_id):
+        pending = chunk
         while pending:
             try:
-                _remove_batch(pending, top_id)
+                _remove_batch(pending, known, top_id)
                 break
             except ConditionsFailed as exc:
                 if 0 in exc.failed:
@@ -80,10 +83,11 @@ def remove(nodes: Sequence[NodeModel], *, top_id: str) -> None:
                     raise MovePending() from exc
                 failed = {i - 1 for i in exc.failed}
                 if any(i >= len(pending) for i in failed):
-                    raise  # a name guard is not as it must be: stop, loudly
+                    raise  # a guard or a folder is not as it must be: stop, loudly
                 # Changed meanwhile: an upload finished under it (read it again), or it was
                 # restored out of this subtree (its path changed: leave it alone).
                 fresh = batch(n.node_id for i, n in enumerate(pending) if i in failed)
+                known.update(fresh)
                 pending = [
                     fresh[n.node_id] if i in failed else n
                     for i, n in enumerate(pending)
@@ -91,10 +95,66 @@ def remove(nodes: Sequence[NodeModel], *, top_id: str) -> None:
                 ]
 
 
-def _remove_batch(nodes: list[NodeModel], top_id: str) -> None:
+def _with_folders_above(known: dict[str, NodeModel], top_id: str) -> dict[str, NodeModel]:
+    """``known`` and the folders between its nodes and the top (read when a caller hands in
+    only part of a subtree)."""
+    for _ in range(27):
+        missing = {
+            str(n.parent_id)
+            for n in known.values()
+            if n.node_id != top_id and n.parent_id and n.parent_id not in known
+        }
+        if top_id not in known:
+            missing.add(top_id)
+        if not missing:
+            break
+        found = batch(missing)
+        if not found:
+            break
+        known.update(found)
+    return known
+
+
+def _folders_above(node: NodeModel, known: dict[str, NodeModel], top_id: str) -> list[NodeModel]:
+    """The folders from the top down to the node's parent, by parent links."""
+    chain: list[NodeModel] = []
+    current = node
+    while current.node_id != top_id and current.parent_id in known:
+        current = known[str(current.parent_id)]
+        chain.append(current)
+    return chain[::-1]
+
+
+def _batches(
+    nodes: Sequence[NodeModel], known: dict[str, NodeModel], top_id: str
+) -> Iterator[list[NodeModel]]:
+    """Consecutive batches whose transactions stay within DynamoDB's 100 items: the owner,
+    each node and its guard, and each folder above them that is not deleted with them."""
+    chunk: list[NodeModel] = []
+    folders: set[str] = set()
+    for node in nodes:
+        above = {f.node_id for f in _folders_above(node, known, top_id)}
+        ids = {n.node_id for n in chunk} | {node.node_id}
+        items = 1 + 2 * len(ids) + len((folders | above) - ids)
+        if chunk and (items > TX_ITEMS or len(chunk) == BATCH):
+            yield chunk
+            chunk, folders = [], set()
+            above = {f.node_id for f in _folders_above(node, known, top_id)}
+        chunk.append(node)
+        folders |= above
+    if chunk:
+        yield chunk
+
+
+def _remove_batch(nodes: list[NodeModel], known: dict[str, NodeModel], top_id: str) -> None:
     used = reserved = files = 0
     by_category: dict[str, int] = {}
+    gone = {n.node_id for n in nodes}
+    sums = Sums(utcnow())
     for node in nodes:
+        above = [f for f in _folders_above(node, known, top_id) if f.node_id not in gone]
+        if above and above[-1].node_id == node.parent_id:
+            sums.child(above[-1], -1)
         if node.kind != FILE:
             continue
         if node.status == "uploading":
@@ -104,6 +164,7 @@ def _remove_batch(nodes: list[NodeModel], top_id: str) -> None:
         files += 1
         category = filetypes.category(node.content_type)
         by_category[category] = by_category.get(category, 0) + int(node.size)
+        sums.weigh(above, -int(node.size))
     actions = [
         UserModel.used_bytes.add(-used),
         UserModel.reserved_bytes.add(-reserved),
@@ -114,7 +175,8 @@ def _remove_batch(nodes: list[NodeModel], top_id: str) -> None:
 
     def build(tx: Transaction) -> None:
         # Item 0: the owner (no unfinished move: paths are final); 1…n: the nodes, in order;
-        # then their name guards (the top gave its guard up when it was trashed).
+        # then their name guards (the top gave its guard up when it was trashed), then the
+        # folders that stay for now, so what is left always adds up.
         tx.update(
             UserModel(nodes[0].owner_id),
             actions=actions,
@@ -125,6 +187,7 @@ def _remove_batch(nodes: list[NodeModel], top_id: str) -> None:
         for node in nodes:
             if node.node_id != top_id:
                 release_guard(tx, node)
+        sums.write(tx)
 
     transact(build)
 

@@ -42,7 +42,6 @@ from chalicelib.models.nodes import (
     get,
     listing_keys,
     name_key,
-    path_ids,
     stamp,
 )
 from chalicelib.models.uniques import UniqueModel, guard, guard_key
@@ -328,8 +327,8 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
         if new_path != node.path and node.is_folder:
             descendants = subtree(node)
             fixes = true_paths(new_path, node.node_id, descendants)
-            height = max((len(path_ids(d)) - len(path_ids(node)) for d in descendants), default=0)
-            if len(dest.folder.chain) + height > MAX_DEPTH:
+            deepest = max((len(p.strip("/").split("/")) - 1 for p in fixes.values()), default=0)
+            if deepest > MAX_DEPTH:
                 raise InvalidMove(f"Folders nest at most {MAX_DEPTH} deep.")
         changes.update(
             name=dest.name,

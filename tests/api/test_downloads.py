@@ -1,0 +1,515 @@
+"""Downloads: GET /files/{id}/download answers a presigned S3 GET (a 302, or ``{url,
+expires_at}`` with ``?redirect=0``) that names the file as its owner named it and renders in
+the page only when asked and only for types that cannot run script.
+
+One moto stack serves the module: it signs up an owner and a stranger once, and a test that
+writes gets a fresh folder of its own (``home``). The URLs are fetched with ``requests``, which
+moto answers in-process, so every test sees the bytes and the headers S3 would send.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+import pytest
+import requests
+
+from chalicelib import storage
+from tests import files
+from tests.client import Api, Reply, assert_error
+from tests.conftest import User
+
+SHARED_STACK = True  # see tests/conftest.py: module_stack
+
+UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
+ISO_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+# RFC 6266 with RFC 8187: a quoted ASCII fallback, then the real name percent-encoded in UTF-8
+# (attr-char only: letters, digits and !#$&+-.^_`|~).
+DISPOSITION = re.compile(
+    r"(?P<kind>inline|attachment); filename=\"(?P<fallback>[^\"\\]*)\"; "
+    r"filename\*=UTF-8''(?P<encoded>[A-Za-z0-9!#$&+\-.^_`|~%]+)"
+)
+SAFE_TYPES = ["image/png", "image/jpeg", "video/mp4", "audio/mpeg", "application/pdf", "text/plain"]
+UNSAFE_TYPES = [
+    "text/html",
+    "image/svg+xml",
+    "application/xml",
+    "text/xml",
+    "application/octet-stream",
+    "application/x-teamdrive-unknown",
+    "chemical/x-pdb",
+]
+NAMES = [
+    pytest.param("report.pdf", id="plain-ascii"),
+    pytest.param("보고서.pdf", id="korean"),
+    pytest.param("🎉 party 🎂.png", id="emoji"),
+    pytest.param("تقرير السنة.txt", id="rtl-arabic"),
+    pytest.param("\u202etxt.exe", id="rtl-override"),
+    pytest.param('say "hi".txt', id="double-quotes"),
+    pytest.param("it's.txt", id="apostrophe"),
+    pytest.param("back\\slash.txt", id="backslash"),
+    pytest.param("100% done.txt", id="percent"),
+    pytest.param("%41%42.txt", id="percent-escape-lookalike"),
+    pytest.param("a;b; filename=evil.html", id="semicolon-and-parameter"),
+    pytest.param("e\u0301te\u0301.txt", id="combining-accent"),
+    pytest.param("naïve café.txt", id="latin-1"),
+    pytest.param("  spaced  out  .txt", id="spaces"),
+    pytest.param("x" * 251 + ".txt", id="255-characters"),
+]
+
+
+def unique(name: str) -> str:
+    return f"{name} {uuid.uuid4().hex[:12]}"
+
+
+def parse_disposition(header: str) -> dict[str, str]:
+    """The kind, the fallback and the decoded ``filename*`` of a Content-Disposition."""
+    match = DISPOSITION.fullmatch(header)
+    assert match, header
+    return {
+        "kind": match["kind"],
+        "fallback": match["fallback"],
+        "name": unquote(match["encoded"], encoding="utf-8", errors="strict"),
+    }
+
+
+def signed_params(url: str) -> dict[str, str]:
+    """The query of a presigned URL, one value per name."""
+    query = parse_qs(urlsplit(url).query, keep_blank_values=True, strict_parsing=True)
+    assert all(len(values) == 1 for values in query.values()), query
+    return {name: values[0] for name, values in query.items()}
+
+
+@dataclass
+class Drive:
+    """A signed-in user, their root folder and, on first use, this test's own folder."""
+
+    user: User
+    client: Api
+    root: str
+
+    @cached_property
+    def home(self) -> str:
+        return self.mkdir(unique("home"), self.root)["id"]
+
+    def mkdir(self, name: str, parent: str | None = None) -> dict[str, Any]:
+        reply = self.client.post("/folders", {"parent_id": parent or self.home, "name": name})
+        assert reply.status == 201, reply.body
+        return reply.json["node"]
+
+    def put(
+        self,
+        name: str = "file.bin",
+        data: bytes = b"some bytes",
+        content_type: str = "application/octet-stream",
+        parent: str | None = None,
+    ) -> dict[str, Any]:
+        return files.upload(self.client, parent or self.home, name, data, content_type)
+
+    def download(self, file_id: str, **params: Any) -> Reply:
+        query = f"?{urlencode(params)}" if params else ""
+        return self.client.get(f"/files/{file_id}/download{query}")
+
+    def link(self, file_id: str, **params: Any) -> dict[str, Any]:
+        reply = self.download(file_id, redirect="0", **params)
+        assert reply.status == 200, reply.body
+        return reply.json
+
+
+@dataclass(frozen=True)
+class Account:
+    user: User
+    jar: dict[str, str]
+    root: str
+
+
+@pytest.fixture(scope="module")
+def kept() -> dict[str, Any]:
+    """The accounts the module makes once; they live as long as the stack."""
+    return {}
+
+
+@pytest.fixture
+def drive_of(kept, make_user, login, new_api) -> Callable[[str], Drive]:
+    def open_drive(role: str) -> Drive:
+        if role not in kept:
+            who = make_user()
+            browser = login(who)
+            me = browser.get("/users/me")
+            assert me.status == 200, me.body
+            root = me.json["user"]["storage"]["root_folder_id"]
+            kept[role] = Account(who, dict(browser.jar), root)
+        account = kept[role]
+        return Drive(account.user, new_api(jar=dict(account.jar)), account.root)
+
+    return open_drive
+
+
+@pytest.fixture
+def drive(drive_of) -> Drive:
+    return drive_of("owner")
+
+
+@pytest.fixture
+def stranger(drive_of) -> Drive:
+    return drive_of("stranger")
+
+
+# --- the link -----------------------------------------------------------------------------------
+
+
+def test_download_redirects_to_a_presigned_get_that_serves_the_bytes(drive):
+    data = b"\x00\x01 the exact bytes \xff" * 10
+    made = drive.put("data.bin", data)
+
+    reply = drive.download(made["id"])
+
+    assert reply.status == 302, reply.body
+    location = reply.headers["Location"]
+    assert location.startswith("https://"), location
+    params = signed_params(location)
+    assert params["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
+    assert 1 <= int(params["X-Amz-Expires"]) <= 300, params["X-Amz-Expires"]
+    assert params["X-Amz-Signature"]
+    fetched = requests.get(location, timeout=30)
+    assert fetched.status_code == 200, fetched.text
+    assert fetched.content == data
+
+
+def test_download_with_redirect_0_answers_the_url_and_its_expiry(drive):
+    data = b"hello, world\n"
+    made = drive.put("hello.txt", data, "text/plain")
+    before = datetime.now(UTC).replace(microsecond=0)
+
+    reply = drive.download(made["id"], redirect="0")
+
+    after = datetime.now(UTC)
+    assert reply.status == 200, reply.body
+    assert "Location" not in reply.headers
+    body = reply.json
+    assert set(body) == {"url", "expires_at"}
+    assert ISO_SECONDS.fullmatch(body["expires_at"]), body["expires_at"]
+    expires = datetime.strptime(body["expires_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    lifetime = int(signed_params(body["url"])["X-Amz-Expires"])
+    assert 1 <= lifetime <= 300
+    assert before + timedelta(seconds=lifetime - 1) <= expires
+    assert expires <= after + timedelta(seconds=lifetime)
+    fetched = requests.get(body["url"], timeout=30)
+    assert fetched.status_code == 200, fetched.text
+    assert fetched.content == data
+
+
+def test_the_url_names_the_file_by_ids_only(drive):
+    made = drive.put(unique("secret plans"), b"x", "text/plain")
+
+    url = drive.link(made["id"])["url"]
+
+    path = urlsplit(url).path
+    assert path.endswith(f"/files/{drive.user.id}/{made['id']}"), path
+    assert "secret" not in path
+
+
+def test_download_of_an_empty_file(drive):
+    made = drive.put("empty.txt", b"", "text/plain")
+
+    fetched = requests.get(drive.link(made["id"])["url"], timeout=30)
+
+    assert fetched.status_code == 200, fetched.text
+    assert fetched.content == b""
+
+
+def test_download_works_with_a_bearer_token(drive, token_client):
+    made = drive.put("for the script.bin", b"script bytes")
+
+    reply = token_client(drive.user).get(f"/files/{made['id']}/download")
+
+    assert reply.status == 302, reply.body
+    assert requests.get(reply.headers["Location"], timeout=30).content == b"script bytes"
+
+
+# --- how it is served ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content_type", SAFE_TYPES)
+def test_download_is_an_attachment_by_default(drive, content_type):
+    made = drive.put("thing", b"bytes", content_type)
+
+    url = drive.link(made["id"])["url"]
+
+    params = signed_params(url)
+    assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
+    assert params["response-content-type"] == content_type
+    fetched = requests.get(url, timeout=30)
+    assert fetched.headers["Content-Disposition"] == params["response-content-disposition"]
+    assert fetched.headers["Content-Type"] == content_type
+
+
+@pytest.mark.parametrize("content_type", SAFE_TYPES)
+def test_inline_1_renders_safe_types_in_the_page(drive, content_type):
+    made = drive.put("thing", b"bytes", content_type)
+
+    url = drive.link(made["id"], inline="1")["url"]
+
+    params = signed_params(url)
+    assert parse_disposition(params["response-content-disposition"]) == {
+        "kind": "inline",
+        "fallback": "thing",
+        "name": "thing",
+    }
+    assert params["response-content-type"] == content_type
+    fetched = requests.get(url, timeout=30)
+    assert fetched.status_code == 200, fetched.text
+    assert fetched.headers["Content-Disposition"].startswith("inline;")
+    assert fetched.headers["Content-Type"] == content_type
+
+
+def test_inline_keeps_the_parameters_of_a_safe_type(drive):
+    made = drive.put("notes.txt", "ünïcödé".encode(), "text/plain; charset=utf-8")
+
+    params = signed_params(drive.link(made["id"], inline="1")["url"])
+
+    assert parse_disposition(params["response-content-disposition"])["kind"] == "inline"
+    assert params["response-content-type"] == "text/plain; charset=utf-8"
+
+
+@pytest.mark.parametrize("inline", ["0", "true", "yes", "", "11"])
+def test_inline_is_given_only_for_inline_1(drive, inline):
+    made = drive.put("photo.png", b"\x89PNG", "image/png")
+
+    params = signed_params(drive.link(made["id"], inline=inline)["url"])
+
+    assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
+
+
+@pytest.mark.parametrize(
+    "inline", [pytest.param(None, id="default"), pytest.param("1", id="inline")]
+)
+@pytest.mark.parametrize("content_type", UNSAFE_TYPES)
+def test_types_that_could_run_script_or_are_unknown_always_download_as_bytes(
+    drive, content_type, inline
+):
+    html = b"<html><script>alert(document.cookie)</script></html>"
+    made = drive.put("page", html, content_type)
+    asked = {"inline": inline} if inline else {}
+
+    url = drive.link(made["id"], **asked)["url"]
+
+    params = signed_params(url)
+    assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
+    assert params["response-content-type"] == "application/octet-stream"
+    fetched = requests.get(url, timeout=30)
+    assert fetched.headers["Content-Type"] == "application/octet-stream"
+    assert fetched.headers["Content-Disposition"].startswith("attachment;")
+    assert fetched.content == html
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        pytest.param("photo.png", "text/html", id="html-named-png"),
+        pytest.param("picture.jpg", "image/svg+xml", id="svg-named-jpg"),
+        pytest.param("readme.txt", "text/xml", id="xml-named-txt"),
+        pytest.param("movie.mp4", "application/x-unknown", id="unknown-named-mp4"),
+        pytest.param("page.html", "text/html; charset=utf-8", id="html-with-charset"),
+    ],
+)
+def test_the_name_does_not_make_an_unsafe_type_render(drive, name, content_type):
+    made = drive.put(name, b"<svg onload=alert(1)>", content_type)
+
+    params = signed_params(drive.link(made["id"], inline="1")["url"])
+
+    assert parse_disposition(params["response-content-disposition"]) == {
+        "kind": "attachment",
+        "fallback": name,
+        "name": name,
+    }
+    assert params["response-content-type"] == "application/octet-stream"
+
+
+def test_a_safe_type_in_upper_case_is_still_safe(drive):
+    made = drive.put("shout.png", b"\x89PNG", "IMAGE/PNG")
+
+    params = signed_params(drive.link(made["id"], inline="1")["url"])
+
+    assert parse_disposition(params["response-content-disposition"])["kind"] == "inline"
+    assert params["response-content-type"] == "image/png"
+
+
+# --- the name -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("inline", [False, True])
+def test_content_disposition_carries_an_ascii_fallback_and_the_exact_name(name, inline):
+    header = storage.content_disposition(name, inline=inline)
+
+    header.encode("ascii")  # nothing but ASCII goes in a header
+    assert not re.search(r"[\x00-\x1f\x7f]", header), header
+    parsed = parse_disposition(header)
+    assert parsed["kind"] == ("inline" if inline else "attachment")
+    assert parsed["name"] == name
+    fallback = parsed["fallback"]
+    assert len(fallback) == len(name)
+    assert all(32 <= ord(c) < 127 for c in fallback), fallback
+    assert not set(fallback) & set('"\\%'), fallback
+    # Each ASCII character a header may quote is kept; anything else becomes "_".
+    for original, shown in zip(name, fallback, strict=True):
+        keep = 32 <= ord(original) < 127 and original not in '"\\%'
+        assert shown == (original if keep else "_"), (original, shown)
+
+
+def test_content_disposition_of_a_plain_name_is_the_name_twice():
+    assert storage.content_disposition("report.pdf", inline=False) == (
+        "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"
+    )
+
+
+def test_content_disposition_of_a_korean_name():
+    assert storage.content_disposition("보고서.pdf", inline=True) == (
+        "inline; filename=\"___.pdf\"; filename*=UTF-8''%EB%B3%B4%EA%B3%A0%EC%84%9C.pdf"
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_download_names_the_file_as_its_owner_named_it(drive, name):
+    made = drive.put(name, b"named bytes", "application/pdf")
+    assert made["name"] == name
+
+    url = drive.link(made["id"])["url"]
+
+    signed = signed_params(url)["response-content-disposition"]
+    assert signed == storage.content_disposition(name, inline=False)
+    assert parse_disposition(signed)["name"] == name
+    fetched = requests.get(url, timeout=30)
+    assert fetched.status_code == 200, fetched.text
+    assert parse_disposition(fetched.headers["Content-Disposition"])["name"] == name
+    assert fetched.content == b"named bytes"
+
+
+def test_download_after_a_rename_uses_the_new_name(drive):
+    made = drive.put("draft.txt", b"text", "text/plain")
+    renamed = drive.client.patch(f"/nodes/{made['id']}", {"name": "Final 최종.txt"})
+    assert renamed.status == 200, renamed.body
+
+    signed = signed_params(drive.link(made["id"])["url"])["response-content-disposition"]
+
+    assert parse_disposition(signed)["name"] == "Final 최종.txt"
+
+
+# --- what cannot be downloaded ------------------------------------------------------------------
+
+
+def _folder(drive: Drive) -> str:
+    return drive.mkdir("a folder")["id"]
+
+
+def _uploading(drive: Drive) -> str:
+    started = files.start(drive.client, drive.home, "on its way.bin", 10)
+    assert started.status == 201, started.body
+    return started.json["upload_id"]
+
+
+def _uploaded_not_completed(drive: Drive) -> str:
+    """The bytes are in S3 already, but nobody called complete."""
+    started = files.start(drive.client, drive.home, "sent, not completed.bin", 3)
+    assert started.status == 201, started.body
+    files.put_parts(drive.client, started.json, b"abc")
+    return started.json["upload_id"]
+
+
+def _trashed(drive: Drive) -> str:
+    made = drive.put("binned.txt", b"x", "text/plain")
+    assert drive.client.delete(f"/nodes/{made['id']}").status == 204
+    return made["id"]
+
+
+def _under_a_trashed_folder(drive: Drive) -> str:
+    outer = drive.mkdir("outer")
+    inner = drive.mkdir("inner", outer["id"])
+    made = drive.put("deep.txt", b"x", "text/plain", parent=inner["id"])
+    assert drive.client.delete(f"/nodes/{outer['id']}").status == 204
+    return made["id"]
+
+
+def _deleted_for_good(drive: Drive) -> str:
+    made_id = _trashed(drive)
+    assert drive.client.delete(f"/trash/{made_id}").status == 204
+    return made_id
+
+
+def _root(drive: Drive) -> str:
+    return drive.root
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(_folder, id="a-folder"),
+        pytest.param(_root, id="the-root-folder"),
+        pytest.param(_uploading, id="an-uploading-file"),
+        pytest.param(_uploaded_not_completed, id="bytes-sent-not-completed"),
+        pytest.param(_trashed, id="a-trashed-file"),
+        pytest.param(_under_a_trashed_folder, id="under-a-trashed-folder"),
+        pytest.param(_deleted_for_good, id="deleted-for-good"),
+        pytest.param(lambda _: UNKNOWN_ID, id="unknown-id"),
+        pytest.param(lambda _: "not-an-id", id="malformed-id"),
+    ],
+)
+@pytest.mark.parametrize("redirect", [pytest.param(None, id="302"), pytest.param("0", id="json")])
+def test_download_of_what_is_not_a_ready_visible_file_is_404(drive, make, redirect):
+    target = make(drive)
+    params = {"redirect": redirect} if redirect else {}
+
+    reply = drive.download(target, **params)
+
+    assert_error(reply, 404, "not_found")
+    assert "Location" not in reply.headers
+
+
+def test_download_of_someone_elses_file_is_404(drive, stranger):
+    theirs = stranger.put("their secret.pdf", b"secret", "application/pdf")
+
+    for params in ({}, {"redirect": "0"}, {"inline": "1"}):
+        reply = drive.download(theirs["id"], **params)
+        assert_error(reply, 404, "not_found")
+        assert b"their secret" not in reply.body
+    assert stranger.download(theirs["id"]).status == 302
+
+
+def test_a_restored_file_downloads_again(drive):
+    made_id = _trashed(drive)
+    assert drive.client.post(f"/trash/{made_id}/restore").status == 200
+
+    reply = drive.download(made_id)
+
+    assert reply.status == 302, reply.body
+    assert requests.get(reply.headers["Location"], timeout=30).content == b"x"
+
+
+def test_a_file_in_a_trashed_folder_downloads_again_once_the_folder_is_restored(drive):
+    folder = drive.mkdir("doomed")
+    made = drive.put("inside.txt", b"inside", "text/plain", parent=folder["id"])
+    assert drive.client.delete(f"/nodes/{folder['id']}").status == 204
+    assert_error(drive.download(made["id"]), 404, "not_found")
+
+    assert drive.client.post(f"/trash/{folder['id']}/restore").status == 200
+
+    assert drive.download(made["id"]).status == 302
+
+
+@pytest.mark.parametrize("redirect", [pytest.param(None, id="302"), pytest.param("0", id="json")])
+def test_download_requires_sign_in(api, drive, redirect):
+    made = drive.put("private.txt", b"private", "text/plain")
+    params = f"?redirect={redirect}" if redirect else ""
+
+    reply = api.get(f"/files/{made['id']}/download{params}")
+
+    assert_error(reply, 401, "unauthenticated")
+    assert "Location" not in reply.headers

@@ -37,6 +37,10 @@ def test_defaults_suit_local_development():
     assert settings.phone_code_ttl_s == 5 * 60
     assert (settings.login_fail_limit, settings.login_fail_window_s) == (10, 15 * 60)
     assert settings.default_quota_bytes == 10 * 1024**3
+    assert settings.upload_part_bytes == 8 * 1024**2
+    assert (settings.upload_url_ttl_s, settings.upload_stale_s) == (3600, 24 * 3600)
+    assert settings.download_url_ttl_s == 300
+    assert settings.trash_retention_days == 30
 
 
 def test_names_follow_the_stage():
@@ -88,6 +92,24 @@ def test_an_integer_setting_that_is_not_an_integer_is_a_config_error(raw):
 
 
 # --- deployed stages --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"UPLOAD_PART_BYTES": str(5 * 1024**2 - 1)}, id="part-below-s3-minimum"),
+        pytest.param({"UPLOAD_PART_BYTES": str(5 * 1024**3 + 1)}, id="part-above-s3-maximum"),
+        pytest.param({"UPLOAD_URL_TTL_S": "59"}, id="upload-url-too-short"),
+        pytest.param({"UPLOAD_URL_TTL_S": str(7 * 24 * 3600 + 1)}, id="upload-url-past-sigv4"),
+        pytest.param({"DOWNLOAD_URL_TTL_S": "301"}, id="download-url-over-5-minutes"),
+        pytest.param({"DOWNLOAD_URL_TTL_S": "0"}, id="download-url-zero"),
+        pytest.param({"UPLOAD_STALE_S": "60"}, id="stale-uploads-under-an-hour"),
+        pytest.param({"TRASH_RETENTION_DAYS": "0"}, id="trash-kept-no-day"),
+    ],
+)
+def test_file_limits_outside_what_s3_and_the_contract_allow_are_config_errors(changes):
+    with pytest.raises(ConfigError):
+        load_settings(changes)
 
 
 def test_a_prod_stage_with_fit_settings_loads():

@@ -3,7 +3,7 @@ render it in the page (anything that can run script, or that we do not know, is 
 
 from __future__ import annotations
 
-CATEGORIES = ("image", "video", "audio", "document", "other")
+CATEGORIES = ("image", "video", "audio", "document", "archive", "other")
 
 _DOCUMENTS = frozenset(
     {
@@ -16,6 +16,22 @@ _DOCUMENTS = frozenset(
         "application/vnd.oasis.opendocument.spreadsheet",
         "application/vnd.oasis.opendocument.presentation",
         "application/epub+zip",
+    }
+)
+
+_ARCHIVES = frozenset(
+    {
+        "application/zip",
+        "application/x-zip-compressed",
+        "application/gzip",
+        "application/x-gzip",
+        "application/x-tar",
+        "application/x-7z-compressed",
+        "application/x-rar-compressed",
+        "application/vnd.rar",
+        "application/x-bzip2",
+        "application/x-xz",
+        "application/zstd",
     }
 )
 
@@ -58,6 +74,8 @@ def category(content_type: str | None) -> str:
         return major
     if kind in _DOCUMENTS or kind.startswith("text/") or "officedocument" in kind:
         return "document"
+    if kind in _ARCHIVES:
+        return "archive"
     return "other"
 
 

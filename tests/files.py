@@ -1,13 +1,18 @@
 """Uploading real bytes the way a browser does: POST /uploads, PUT each part to its presigned
-URL (moto answers them in-process, or through its server in tests/live), then complete."""
+URL (moto answers them in-process, or through its server in tests/live), then complete; and
+what the bucket holds, read straight."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import boto3
 import requests
 
+from chalicelib.config import get_settings
 from tests.client import Api, Reply
+from tests.conftest import REGION
 
 
 def start(
@@ -72,3 +77,19 @@ def upload(
     done = complete(client, started.json["upload_id"], parts)
     assert done.status == 200, done.body
     return done.json["file"]
+
+
+@functools.cache
+def s3() -> Any:
+    # One client for the session: making one costs a good part of a second.
+    return boto3.client("s3", region_name=REGION)
+
+
+def bucket() -> str:
+    return get_settings().files_bucket
+
+
+def object_keys(owner_id: str) -> set[str]:
+    """The keys of every object the bucket holds for this owner's files."""
+    reply = s3().list_objects_v2(Bucket=bucket(), Prefix=f"files/{owner_id}/")
+    return {item["Key"] for item in reply.get("Contents", [])}

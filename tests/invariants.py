@@ -27,20 +27,21 @@ def _scan(table: str) -> list[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
+def plain(item: dict[str, Any]) -> dict[str, Any]:
+    """An item's attributes as plain values (strings, ints, dicts of those)."""
     out: dict[str, Any] = {}
     for key, value in item.items():
         ((kind, raw),) = value.items()
-        out[key] = int(raw) if kind == "N" else raw
+        out[key] = int(raw) if kind == "N" else plain(raw) if kind == "M" else raw
     return out
 
 
 def nodes_table() -> dict[str, dict[str, Any]]:
-    return {n["node_id"]: n for n in map(_plain, _scan("nodes"))}
+    return {n["node_id"]: n for n in map(plain, _scan("nodes"))}
 
 
 def users_table() -> dict[str, dict[str, Any]]:
-    return {u["user_id"]: u for u in map(_plain, _scan("users"))}
+    return {u["user_id"]: u for u in map(plain, _scan("users"))}
 
 
 def _weight(node: dict[str, Any]) -> int:
@@ -52,6 +53,20 @@ def _weight(node: dict[str, Any]) -> int:
 def _guard_key(node: dict[str, Any]) -> str:
     folded = hashlib.sha256(node["name"].casefold().encode()).hexdigest()
     return f"child#{node.get('parent_id')}#{folded}"
+
+
+def _in_trash(node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> bool:
+    """Trashed itself or below a trashed folder (a chain cut by a deleted folder counts: only
+    the trash holds such nodes)."""
+    current: dict[str, Any] | None = node
+    while current is not None:
+        if current.get("status") == "trashed":
+            return True
+        parent_id = current.get("parent_id")
+        if not parent_id:
+            return False
+        current = nodes.get(parent_id)
+    return True
 
 
 def check(user_ids: set[str] | None = None) -> None:
@@ -90,24 +105,25 @@ def check(user_ids: set[str] | None = None) -> None:
         pending = [f for f in files if f.get("status") == "uploading"]
         used = sum(int(f["size"]) for f in stored)
         reserved = sum(int(f.get("declared_size", f["size"])) for f in pending)
+        folders = [n for n in mine.values() if n["owner_id"] == user_id and n["kind"] == "folder"]
         expect = {
             "used_bytes": used,
+            "trash_bytes": sum(int(f["size"]) for f in stored if _in_trash(f, nodes)),
             "file_count": len(stored),
+            "folder_count": sum(1 for f in folders if f.get("parent_id")),
             "reserved_bytes": reserved,
             "free_bytes": int(user["quota_bytes"]) - used - reserved,
         }
         for category in filetypes.CATEGORIES:
-            expect[f"bytes_{category}"] = sum(
-                int(f["size"])
-                for f in stored
-                if filetypes.category(f.get("content_type")) == category
-            )
+            typed = [f for f in stored if filetypes.category(f.get("content_type")) == category]
+            expect[f"count_{category}"] = len(typed)
+            expect[f"bytes_{category}"] = sum(int(f["size"]) for f in typed)
         for name, value in expect.items():
             if int(user.get(name, 0)) != value:
                 problems.append(f"user {user_id} {name} {user.get(name, 0)} != {value}")
     guards = {
         g["key"]: g["owner_id"]
-        for g in map(_plain, _scan("uniques"))
+        for g in map(plain, _scan("uniques"))
         if g["key"].startswith("child#")
     }
     held = defaultdict(list)

@@ -147,8 +147,9 @@ def _batches(
 
 
 def _remove_batch(nodes: list[NodeModel], known: dict[str, NodeModel], top_id: str) -> None:
-    used = reserved = files = 0
+    used = reserved = files = folders = 0
     by_category: dict[str, int] = {}
+    counts: dict[str, int] = {}
     gone = {n.node_id for n in nodes}
     sums = Sums(utcnow())
     for node in nodes:
@@ -156,6 +157,7 @@ def _remove_batch(nodes: list[NodeModel], known: dict[str, NodeModel], top_id: s
         if above and above[-1].node_id == node.parent_id:
             sums.child(above[-1], -1)
         if node.kind != FILE:
+            folders += 1
             continue
         if node.status == "uploading":
             reserved += int(node.declared_size or node.size)
@@ -164,13 +166,17 @@ def _remove_batch(nodes: list[NodeModel], known: dict[str, NodeModel], top_id: s
         files += 1
         category = filetypes.category(node.content_type)
         by_category[category] = by_category.get(category, 0) + int(node.size)
+        counts[category] = counts.get(category, 0) + 1
         sums.weigh(above, -int(node.size))
     actions = [
         UserModel.used_bytes.add(-used),
+        UserModel.trash_bytes.add(-used),  # everything a purge deletes is in the trash
         UserModel.reserved_bytes.add(-reserved),
         UserModel.free_bytes.add(used + reserved),
         UserModel.file_count.add(-files),
+        UserModel.folder_count.add(-folders),
         *(getattr(UserModel, f"bytes_{c}").add(-b) for c, b in by_category.items()),
+        *(getattr(UserModel, f"count_{c}").add(-n) for c, n in counts.items()),
     ]
 
     def build(tx: Transaction) -> None:

@@ -119,13 +119,14 @@ class Sums:
         return sum(1 for i in self.folders if self.size.get(i) or i in self.count)
 
 
-def check_no_move(tx: Transaction, owner_id: str) -> None:
-    """The owner is open and has no unfinished move (see the module's docstring)."""
-    tx.condition_check(
-        UserModel,
-        owner_id,
-        condition=UserModel.moving.does_not_exist() & (UserModel.status == "active"),
-    )
+def owner_write(tx: Transaction, owner_id: str, actions: Sequence[Action] = ()) -> None:
+    """Apply ``actions`` to the owner's counters, if the owner is open and has no unfinished
+    move (see the module's docstring); with no actions, only check that."""
+    condition = UserModel.moving.does_not_exist() & (UserModel.status == "active")
+    if actions:
+        tx.update(UserModel(owner_id), actions=list(actions), condition=condition)
+    else:
+        tx.condition_check(UserModel, owner_id, condition=condition)
 
 
 def _user_failed(exc: ConditionsFailed, index: int) -> None:
@@ -158,7 +159,7 @@ def create_folder(parent: Located, name: str) -> NodeModel:
     def build(tx: Transaction) -> None:
         take_name(tx, folder.node_id, name, node_id)
         tx.save(node, condition=NodeModel.node_id.does_not_exist())
-        check_no_move(tx, folder.owner_id)
+        owner_write(tx, folder.owner_id, [UserModel.folder_count.add(1)])
         sums.write(tx)
 
     try:
@@ -358,17 +359,15 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
     fixed = 1 + 1 + sums.items() + int(was_visible) + int(dest is not None)
     inline = len(descendants) <= TX_ITEMS - fixed
     move_record = {"node": node.node_id, "source": node.path, "target": new_path}
+    owner_actions: list[Action] = []
+    if was_visible != (dest is not None):  # into the trash, or out of it
+        owner_actions.append(UserModel.trash_bytes.add(weight if dest is None else -weight))
 
     def build(tx: Transaction) -> None:
         # Item 0: the owner; 1: the node; 2: the new name's guard (if any); then the rest.
         if descendants and not inline:
-            tx.update(
-                UserModel(node.owner_id),
-                actions=[UserModel.moving.set(move_record)],
-                condition=UserModel.moving.does_not_exist() & (UserModel.status == "active"),
-            )
-        else:
-            check_no_move(tx, node.owner_id)
+            owner_actions.append(UserModel.moving.set(move_record))
+        owner_write(tx, node.owner_id, owner_actions)
         tx.update(node, actions=actions, condition=condition)
         if dest is not None and not same_guard:
             take_name(tx, dest.folder.node.node_id, dest.name, node.node_id)

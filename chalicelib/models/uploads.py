@@ -128,6 +128,8 @@ def settle(loc: Located) -> NodeModel:
     size = int(node.size)
     sums = Sums(now)
     sums.weigh(loc.ancestors, size)
+    category = filetypes.category(node.content_type)
+    in_trash = any(folder.status == "trashed" for folder in loc.ancestors)
     # The parent's listing order by size is set now that the size is known for sure.
     keys = listing_keys(kind=FILE, name=node.name, created=node.created_at, size=size)
 
@@ -148,7 +150,10 @@ def settle(loc: Located) -> NodeModel:
                 UserModel.reserved_bytes.add(-size),
                 UserModel.used_bytes.add(size),
                 UserModel.file_count.add(1),
-                getattr(UserModel, f"bytes_{filetypes.category(node.content_type)}").add(size),
+                getattr(UserModel, f"count_{category}").add(1),
+                getattr(UserModel, f"bytes_{category}").add(size),
+                # Finished inside a trashed folder (the folders carrying it say so).
+                *([UserModel.trash_bytes.add(size)] if in_trash else []),
             ],
             condition=UserModel.user_id.exists(),
         )

@@ -50,11 +50,21 @@ class UserModel(Model):
     # quota - used - reserved, moved by the same writes as those three, so that reserving
     # space is one conditional ADD (a condition cannot add attributes together).
     free_bytes = NumberAttribute(default=0)
-    # Bytes of ready files by category (chalicelib/filetypes.py), for the usage chart.
+    # Of used_bytes, what is in the trash; folders (the root aside), trash included.
+    trash_bytes = NumberAttribute(default=0)
+    folder_count = NumberAttribute(default=0)
+    # Ready files and their bytes by category (chalicelib/filetypes.py), for the usage chart.
+    count_image = NumberAttribute(default=0)
+    count_video = NumberAttribute(default=0)
+    count_audio = NumberAttribute(default=0)
+    count_document = NumberAttribute(default=0)
+    count_archive = NumberAttribute(default=0)
+    count_other = NumberAttribute(default=0)
     bytes_image = NumberAttribute(default=0)
     bytes_video = NumberAttribute(default=0)
     bytes_audio = NumberAttribute(default=0)
     bytes_document = NumberAttribute(default=0)
+    bytes_archive = NumberAttribute(default=0)
     bytes_other = NumberAttribute(default=0)
     # A folder move whose path rewrite below it is not finished: {node, source, target}.
     # While it is here nothing builds a new path for this owner (chalicelib/models/tree.py).

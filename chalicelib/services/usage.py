@@ -9,14 +9,23 @@ from chalicelib.services import accounts
 
 
 def stats(user_id: str) -> dict[str, Any]:
-    """The caller's quota, usage (trash included: it is still stored), reservations of
-    uploads in progress, file count and bytes by category."""
+    """The caller's quota, usage (trash included: it is still stored) and how much of it is
+    in the trash, files and folders, files and bytes by category, and what uploads in
+    progress hold reserved."""
     user = accounts.load(user_id)
     return {
         "quota_bytes": int(user.quota_bytes),
         "used_bytes": int(user.used_bytes),
+        "trash_bytes": int(user.trash_bytes),
+        "file_count": int(user.file_count),
+        "folder_count": int(user.folder_count),
+        "by_type": {
+            c: {
+                "count": int(getattr(user, f"count_{c}")),
+                "bytes": int(getattr(user, f"bytes_{c}")),
+            }
+            for c in filetypes.CATEGORIES
+        },
         "reserved_bytes": int(user.reserved_bytes),
         "free_bytes": max(0, int(user.free_bytes)),
-        "file_count": int(user.file_count),
-        "by_type": {c: int(getattr(user, f"bytes_{c}")) for c in filetypes.CATEGORIES},
     }

@@ -10,11 +10,7 @@ moto answers in-process, so every test sees the bytes and the headers S3 would s
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
@@ -23,12 +19,11 @@ import requests
 
 from chalicelib import storage
 from tests import files
-from tests.client import Api, Reply, assert_error
-from tests.conftest import User
+from tests.client import Reply, assert_error
+from tests.drives import UNKNOWN_ID, Drive, unique
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
-UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
 ISO_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 # RFC 6266 with RFC 8187: a quoted ASCII fallback, then the real name percent-encoded in UTF-8
 # (attr-char only: letters, digits and !#$&+-.^_`|~).
@@ -65,10 +60,6 @@ NAMES = [
 ]
 
 
-def unique(name: str) -> str:
-    return f"{name} {uuid.uuid4().hex[:12]}"
-
-
 def parse_disposition(header: str) -> dict[str, str]:
     """The kind, the fallback and the decoded ``filename*`` of a Content-Disposition."""
     match = DISPOSITION.fullmatch(header)
@@ -87,31 +78,8 @@ def signed_params(url: str) -> dict[str, str]:
     return {name: values[0] for name, values in query.items()}
 
 
-@dataclass
-class Drive:
-    """A signed-in user, their root folder and, on first use, this test's own folder."""
-
-    user: User
-    client: Api
-    root: str
-
-    @cached_property
-    def home(self) -> str:
-        return self.mkdir(unique("home"), self.root)["id"]
-
-    def mkdir(self, name: str, parent: str | None = None) -> dict[str, Any]:
-        reply = self.client.post("/folders", {"parent_id": parent or self.home, "name": name})
-        assert reply.status == 201, reply.body
-        return reply.json["node"]
-
-    def put(
-        self,
-        name: str = "file.bin",
-        data: bytes = b"some bytes",
-        content_type: str = "application/octet-stream",
-        parent: str | None = None,
-    ) -> dict[str, Any]:
-        return files.upload(self.client, parent or self.home, name, data, content_type)
+class DownloadDrive(Drive):
+    """A drive that also asks for download links."""
 
     def download(self, file_id: str, **params: Any) -> Reply:
         query = f"?{urlencode(params)}" if params else ""
@@ -123,43 +91,9 @@ class Drive:
         return reply.json
 
 
-@dataclass(frozen=True)
-class Account:
-    user: User
-    jar: dict[str, str]
-    root: str
-
-
-@pytest.fixture(scope="module")
-def kept() -> dict[str, Any]:
-    """The accounts the module makes once; they live as long as the stack."""
-    return {}
-
-
 @pytest.fixture
-def drive_of(kept, make_user, login, new_api) -> Callable[[str], Drive]:
-    def open_drive(role: str) -> Drive:
-        if role not in kept:
-            who = make_user()
-            browser = login(who)
-            me = browser.get("/users/me")
-            assert me.status == 200, me.body
-            root = me.json["user"]["storage"]["root_folder_id"]
-            kept[role] = Account(who, dict(browser.jar), root)
-        account = kept[role]
-        return Drive(account.user, new_api(jar=dict(account.jar)), account.root)
-
-    return open_drive
-
-
-@pytest.fixture
-def drive(drive_of) -> Drive:
-    return drive_of("owner")
-
-
-@pytest.fixture
-def stranger(drive_of) -> Drive:
-    return drive_of("stranger")
+def drive_type() -> type[Drive]:
+    return DownloadDrive
 
 
 # --- the link -----------------------------------------------------------------------------------
@@ -167,7 +101,7 @@ def stranger(drive_of) -> Drive:
 
 def test_download_redirects_to_a_presigned_get_that_serves_the_bytes(drive):
     data = b"\x00\x01 the exact bytes \xff" * 10
-    made = drive.put("data.bin", data)
+    made = drive.upload("data.bin", data)
 
     reply = drive.download(made["id"])
 
@@ -185,7 +119,7 @@ def test_download_redirects_to_a_presigned_get_that_serves_the_bytes(drive):
 
 def test_download_with_redirect_0_answers_the_url_and_its_expiry(drive):
     data = b"hello, world\n"
-    made = drive.put("hello.txt", data, "text/plain")
+    made = drive.upload("hello.txt", data, content_type="text/plain")
     before = datetime.now(UTC).replace(microsecond=0)
 
     reply = drive.download(made["id"], redirect="0")
@@ -207,7 +141,7 @@ def test_download_with_redirect_0_answers_the_url_and_its_expiry(drive):
 
 
 def test_the_url_names_the_file_by_ids_only(drive):
-    made = drive.put(unique("secret plans"), b"x", "text/plain")
+    made = drive.upload(unique("secret plans"), b"x", content_type="text/plain")
 
     url = drive.link(made["id"])["url"]
 
@@ -217,7 +151,7 @@ def test_the_url_names_the_file_by_ids_only(drive):
 
 
 def test_download_of_an_empty_file(drive):
-    made = drive.put("empty.txt", b"", "text/plain")
+    made = drive.upload("empty.txt", b"", content_type="text/plain")
 
     fetched = requests.get(drive.link(made["id"])["url"], timeout=30)
 
@@ -226,7 +160,7 @@ def test_download_of_an_empty_file(drive):
 
 
 def test_download_works_with_a_bearer_token(drive, token_client):
-    made = drive.put("for the script.bin", b"script bytes")
+    made = drive.upload("for the script.bin", b"script bytes")
 
     reply = token_client(drive.user).get(f"/files/{made['id']}/download")
 
@@ -239,7 +173,7 @@ def test_download_works_with_a_bearer_token(drive, token_client):
 
 @pytest.mark.parametrize("content_type", SAFE_TYPES)
 def test_download_is_an_attachment_by_default(drive, content_type):
-    made = drive.put("thing", b"bytes", content_type)
+    made = drive.upload("thing", b"bytes", content_type=content_type)
 
     url = drive.link(made["id"])["url"]
 
@@ -253,7 +187,7 @@ def test_download_is_an_attachment_by_default(drive, content_type):
 
 @pytest.mark.parametrize("content_type", SAFE_TYPES)
 def test_inline_1_renders_safe_types_in_the_page(drive, content_type):
-    made = drive.put("thing", b"bytes", content_type)
+    made = drive.upload("thing", b"bytes", content_type=content_type)
 
     url = drive.link(made["id"], inline="1")["url"]
 
@@ -271,7 +205,7 @@ def test_inline_1_renders_safe_types_in_the_page(drive, content_type):
 
 
 def test_inline_keeps_the_parameters_of_a_safe_type(drive):
-    made = drive.put("notes.txt", "ünïcödé".encode(), "text/plain; charset=utf-8")
+    made = drive.upload("notes.txt", "ünïcödé".encode(), content_type="text/plain; charset=utf-8")
 
     params = signed_params(drive.link(made["id"], inline="1")["url"])
 
@@ -281,7 +215,7 @@ def test_inline_keeps_the_parameters_of_a_safe_type(drive):
 
 @pytest.mark.parametrize("inline", ["0", "true", "yes", "", "11"])
 def test_inline_is_given_only_for_inline_1(drive, inline):
-    made = drive.put("photo.png", b"\x89PNG", "image/png")
+    made = drive.upload("photo.png", b"\x89PNG", content_type="image/png")
 
     params = signed_params(drive.link(made["id"], inline=inline)["url"])
 
@@ -296,7 +230,7 @@ def test_types_that_could_run_script_or_are_unknown_always_download_as_bytes(
     drive, content_type, inline
 ):
     html = b"<html><script>alert(document.cookie)</script></html>"
-    made = drive.put("page", html, content_type)
+    made = drive.upload("page", html, content_type=content_type)
     asked = {"inline": inline} if inline else {}
 
     url = drive.link(made["id"], **asked)["url"]
@@ -321,7 +255,7 @@ def test_types_that_could_run_script_or_are_unknown_always_download_as_bytes(
     ],
 )
 def test_the_name_does_not_make_an_unsafe_type_render(drive, name, content_type):
-    made = drive.put(name, b"<svg onload=alert(1)>", content_type)
+    made = drive.upload(name, b"<svg onload=alert(1)>", content_type=content_type)
 
     params = signed_params(drive.link(made["id"], inline="1")["url"])
 
@@ -334,7 +268,7 @@ def test_the_name_does_not_make_an_unsafe_type_render(drive, name, content_type)
 
 
 def test_a_safe_type_in_upper_case_is_still_safe(drive):
-    made = drive.put("shout.png", b"\x89PNG", "IMAGE/PNG")
+    made = drive.upload("shout.png", b"\x89PNG", content_type="IMAGE/PNG")
 
     params = signed_params(drive.link(made["id"], inline="1")["url"])
 
@@ -379,7 +313,7 @@ def test_content_disposition_of_a_korean_name():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_download_names_the_file_as_its_owner_named_it(drive, name):
-    made = drive.put(name, b"named bytes", "application/pdf")
+    made = drive.upload(name, b"named bytes", content_type="application/pdf")
     assert made["name"] == name
 
     url = drive.link(made["id"])["url"]
@@ -394,7 +328,7 @@ def test_download_names_the_file_as_its_owner_named_it(drive, name):
 
 
 def test_download_after_a_rename_uses_the_new_name(drive):
-    made = drive.put("draft.txt", b"text", "text/plain")
+    made = drive.upload("draft.txt", b"text", content_type="text/plain")
     renamed = drive.client.patch(f"/nodes/{made['id']}", {"name": "Final 최종.txt"})
     assert renamed.status == 200, renamed.body
 
@@ -425,7 +359,7 @@ def _uploaded_not_completed(drive: Drive) -> str:
 
 
 def _trashed(drive: Drive) -> str:
-    made = drive.put("binned.txt", b"x", "text/plain")
+    made = drive.upload("binned.txt", b"x", content_type="text/plain")
     assert drive.client.delete(f"/nodes/{made['id']}").status == 204
     return made["id"]
 
@@ -433,7 +367,7 @@ def _trashed(drive: Drive) -> str:
 def _under_a_trashed_folder(drive: Drive) -> str:
     outer = drive.mkdir("outer")
     inner = drive.mkdir("inner", outer["id"])
-    made = drive.put("deep.txt", b"x", "text/plain", parent=inner["id"])
+    made = drive.upload("deep.txt", b"x", content_type="text/plain", parent=inner["id"])
     assert drive.client.delete(f"/nodes/{outer['id']}").status == 204
     return made["id"]
 
@@ -474,7 +408,7 @@ def test_download_of_what_is_not_a_ready_visible_file_is_404(drive, make, redire
 
 
 def test_download_of_someone_elses_file_is_404(drive, stranger):
-    theirs = stranger.put("their secret.pdf", b"secret", "application/pdf")
+    theirs = stranger.upload("their secret.pdf", b"secret", content_type="application/pdf")
 
     for params in ({}, {"redirect": "0"}, {"inline": "1"}):
         reply = drive.download(theirs["id"], **params)
@@ -495,7 +429,7 @@ def test_a_restored_file_downloads_again(drive):
 
 def test_a_file_in_a_trashed_folder_downloads_again_once_the_folder_is_restored(drive):
     folder = drive.mkdir("doomed")
-    made = drive.put("inside.txt", b"inside", "text/plain", parent=folder["id"])
+    made = drive.upload("inside.txt", b"inside", content_type="text/plain", parent=folder["id"])
     assert drive.client.delete(f"/nodes/{folder['id']}").status == 204
     assert_error(drive.download(made["id"]), 404, "not_found")
 
@@ -506,7 +440,7 @@ def test_a_file_in_a_trashed_folder_downloads_again_once_the_folder_is_restored(
 
 @pytest.mark.parametrize("redirect", [pytest.param(None, id="302"), pytest.param("0", id="json")])
 def test_download_requires_sign_in(api, drive, redirect):
-    made = drive.put("private.txt", b"private", "text/plain")
+    made = drive.upload("private.txt", b"private", content_type="text/plain")
     params = f"?redirect={redirect}" if redirect else ""
 
     reply = api.get(f"/files/{made['id']}/download{params}")

@@ -13,17 +13,14 @@ time; races belong with moto's server in tests/live/).
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
 from tests.client import Api, Reply, assert_error
-from tests.conftest import User
+from tests.drives import UNKNOWN_ID, Drive, first_cursor, follow_cursors, unique
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
@@ -44,7 +41,6 @@ NODE_FIELDS = {
     "access",
 }
 FOLDER_FIELDS = NODE_FIELDS | {"child_count", "total_size"}
-UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
 
 # The seeded folder's children, created in this order; by name: Alpha bravo Charlie delta echo
 # Foxtrot golf.
@@ -66,81 +62,6 @@ def make_folder(client: Api, parent_id: str, name: str) -> Reply:
 def list_folder(client: Api, folder_id: str, **params: Any) -> Reply:
     query = f"?{urlencode(params)}" if params else ""
     return client.get(f"/folders/{folder_id}{query}")
-
-
-def unique(name: str) -> str:
-    return f"{name} {uuid.uuid4().hex[:12]}"
-
-
-@dataclass
-class Drive:
-    """A signed-in user, their root folder and, on first use, this test's own folder."""
-
-    user: User
-    client: Api
-    root: str
-    homes: str  # the folder in the root that holds the tests' homes
-
-    @cached_property
-    def home(self) -> str:
-        return self.mkdir(unique("home"), self.homes)["id"]
-
-    def mkdir(self, name: str, parent: str | None = None) -> dict[str, Any]:
-        reply = make_folder(self.client, parent or self.home, name)
-        assert reply.status == 201, reply.body
-        return reply.json["node"]
-
-    def node(self, node_id: str) -> dict[str, Any]:
-        reply = self.client.get(f"/nodes/{node_id}")
-        assert reply.status == 200, reply.body
-        return reply.json["node"]
-
-    def listing(self, folder_id: str, **params: Any) -> Reply:
-        return list_folder(self.client, folder_id, **params)
-
-
-@dataclass(frozen=True)
-class Account:
-    user: User
-    jar: dict[str, str]
-    root: str
-    homes: str
-
-
-@pytest.fixture(scope="module")
-def kept() -> dict[str, Any]:
-    """What the module makes once (accounts, the seeded folder); it lives as long as the stack."""
-    return {}
-
-
-@pytest.fixture
-def drive_of(kept, make_user, login, new_api) -> Callable[[str], Drive]:
-    def open_drive(role: str) -> Drive:
-        if role not in kept:
-            who = make_user()
-            browser = login(who)
-            me = browser.get("/users/me")
-            assert me.status == 200, me.body
-            root = me.json["user"]["storage"]["root_folder_id"]
-            homes = make_folder(browser, root, "homes")
-            assert homes.status == 201, homes.body
-            kept[role] = Account(who, dict(browser.jar), root, homes.json["node"]["id"])
-        account = kept[role]
-        client = new_api(jar=dict(account.jar))
-        return Drive(account.user, client, account.root, account.homes)
-
-    return open_drive
-
-
-@pytest.fixture
-def drive(drive_of) -> Drive:
-    return drive_of("owner")
-
-
-@pytest.fixture
-def stranger(drive_of) -> Drive:
-    """Another account."""
-    return drive_of("stranger")
 
 
 @pytest.fixture
@@ -171,28 +92,12 @@ def folder_of(stranger: Drive, target: str, their_folder: str) -> str:
 
 def page_through(drive: Drive, folder_id: str, *, limit: int, **params: Any) -> list[dict]:
     """Every item of a folder, following next_cursor; each page at most ``limit`` long."""
-    items: list[dict] = []
-    cursor = None
-    for _ in range(20):
-        query = {"limit": limit, **params, **({"cursor": cursor} if cursor else {})}
-        reply = drive.listing(folder_id, **query)
-        assert reply.status == 200, reply.body
-        page = reply.json
-        assert len(page["items"]) <= limit
-        items.extend(page["items"])
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return items
-        assert isinstance(cursor, str) and cursor
-    pytest.fail("next_cursor never became null")
+    return follow_cursors(partial(drive.listing, folder_id), limit=limit, **params)
 
 
 def a_cursor(drive: Drive, folder_id: str, **params: Any) -> str:
     """A cursor issued for the first page of one item."""
-    reply = drive.listing(folder_id, limit=1, **params)
-    assert reply.status == 200, reply.body
-    assert reply.json["next_cursor"], reply.json
-    return reply.json["next_cursor"]
+    return first_cursor(partial(drive.listing, folder_id), **params)
 
 
 # --- creating a folder ------------------------------------------------------------------------

@@ -11,21 +11,18 @@ its own nodes. The stats tests sign up an account of their own, whose counters s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from tests import files, invariants
-from tests.client import Api, Reply, assert_error
-from tests.conftest import User
+from tests import files
+from tests.client import Reply, assert_error
+from tests.drives import Drive, first_cursor, follow_cursors
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
-CATEGORY_TYPES = ["image", "video", "audio", "document", "other"]
+CATEGORY_TYPES = ["image", "video", "audio", "document", "archive", "other"]
 
 
 def new_tag() -> str:
@@ -33,40 +30,8 @@ def new_tag() -> str:
     return "tag" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:12])
 
 
-@dataclass
-class Drive:
-    """A signed-in user, their root folder and, on first use, this test's own folder."""
-
-    user: User
-    client: Api
-    root: str
-
-    @cached_property
-    def home(self) -> str:
-        return self.mkdir(f"home {uuid.uuid4().hex}", self.root)["id"]
-
-    def mkdir(self, name: str, parent: str | None = None) -> dict[str, Any]:
-        reply = self.client.post("/folders", {"parent_id": parent or self.home, "name": name})
-        assert reply.status == 201, reply.body
-        return reply.json["node"]
-
-    def put(
-        self,
-        name: str,
-        data: bytes = b"bytes",
-        content_type: str = "application/octet-stream",
-        parent: str | None = None,
-    ) -> dict[str, Any]:
-        return files.upload(self.client, parent or self.home, name, data, content_type)
-
-    def node(self, node_id: str) -> dict[str, Any]:
-        reply = self.client.get(f"/nodes/{node_id}")
-        assert reply.status == 200, reply.body
-        return reply.json["node"]
-
-    def trash(self, node_id: str) -> None:
-        reply = self.client.delete(f"/nodes/{node_id}")
-        assert reply.status == 204, reply.body
+class SearchDrive(Drive):
+    """A drive that also searches."""
 
     def search(self, **params: Any) -> Reply:
         return self.client.get(f"/search?{urlencode(params)}" if params else "/search")
@@ -78,77 +43,22 @@ class Drive:
     def found_names(self, q: str, **params: Any) -> list[str]:
         return sorted(item["name"] for item in self.found(q, **params))
 
-    def stats(self) -> dict[str, Any]:
-        reply = self.client.get("/users/me/stats")
-        assert reply.status == 200, reply.body
-        return reply.json
 
+def page_through(drive: SearchDrive, *, limit: int = 50, **params: Any) -> list[dict[str, Any]]:
+    """Every match of a search, following the cursors; a page holds its items and cursor only."""
 
-def page_through(drive: Drive, *, limit: int = 50, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    for _ in range(100):
-        query = {"limit": limit, **params, **({"cursor": cursor} if cursor else {})}
+    def page(**query: Any) -> Reply:
         reply = drive.search(**query)
         assert reply.status == 200, reply.body
-        page = reply.json
-        assert set(page) == {"items", "next_cursor"}, page
-        assert len(page["items"]) <= limit
-        items.extend(page["items"])
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return items
-        assert isinstance(cursor, str) and cursor
-    pytest.fail("next_cursor never became null")
+        assert set(reply.json) == {"items", "next_cursor"}, reply.json
+        return reply
 
-
-@dataclass(frozen=True)
-class Account:
-    user: User
-    jar: dict[str, str]
-    root: str
-
-
-@pytest.fixture(scope="module")
-def kept() -> dict[str, Any]:
-    """The accounts the module makes once; they live as long as the stack."""
-    return {}
-
-
-def open_account(make_user, login, new_api) -> Drive:
-    who = make_user()
-    browser = login(who)
-    me = browser.get("/users/me")
-    assert me.status == 200, me.body
-    return Drive(who, new_api(jar=dict(browser.jar)), me.json["user"]["storage"]["root_folder_id"])
+    return follow_cursors(page, limit=limit, **params)
 
 
 @pytest.fixture
-def drive_of(kept, make_user, login, new_api) -> Callable[[str], Drive]:
-    def open_drive(role: str) -> Drive:
-        if role not in kept:
-            made = open_account(make_user, login, new_api)
-            kept[role] = Account(made.user, dict(made.client.jar), made.root)
-        account = kept[role]
-        return Drive(account.user, new_api(jar=dict(account.jar)), account.root)
-
-    return open_drive
-
-
-@pytest.fixture
-def drive(drive_of) -> Drive:
-    return drive_of("owner")
-
-
-@pytest.fixture
-def stranger(drive_of) -> Drive:
-    return drive_of("stranger")
-
-
-@pytest.fixture
-def fresh(make_user, login, new_api) -> Drive:
-    """An account of this test's own (its counters start at zero)."""
-    return open_account(make_user, login, new_api)
+def drive_type() -> type[Drive]:
+    return SearchDrive
 
 
 @pytest.fixture
@@ -161,8 +71,8 @@ def tag() -> str:
 
 def test_search_finds_files_and_folders_whose_name_contains_q(drive, tag):
     folder = drive.mkdir(f"Project {tag}")
-    made = drive.put(f"{tag} notes.txt", b"notes", "text/plain")
-    drive.put(f"unrelated {uuid.uuid4().hex}.txt")
+    made = drive.upload(f"{tag} notes.txt", b"notes", content_type="text/plain")
+    drive.upload(f"unrelated {uuid.uuid4().hex}.txt")
 
     reply = drive.search(q=tag)
 
@@ -179,9 +89,9 @@ def test_search_finds_files_and_folders_whose_name_contains_q(drive, tag):
 
 
 def test_search_finds_a_part_of_a_name_anywhere_in_it(drive, tag):
-    drive.put(f"{tag}start.txt")
-    drive.put(f"the{tag}middle.txt")
-    drive.put(f"end.{tag}")
+    drive.upload(f"{tag}start.txt")
+    drive.upload(f"the{tag}middle.txt")
+    drive.upload(f"end.{tag}")
 
     assert drive.found_names(tag) == sorted(
         [f"{tag}start.txt", f"the{tag}middle.txt", f"end.{tag}"]
@@ -193,7 +103,7 @@ def test_search_finds_a_part_of_a_name_anywhere_in_it(drive, tag):
 
 
 def test_search_ignores_case(drive, tag):
-    drive.put(f"Quarterly {tag.upper()} Report.PDF")
+    drive.upload(f"Quarterly {tag.upper()} Report.PDF")
     drive.mkdir(f"quarterly {tag} report")
 
     found = drive.found_names(f"QUARTERLY {tag}")
@@ -217,7 +127,7 @@ def test_search_ignores_case(drive, tag):
     ],
 )
 def test_search_folds_case_the_unicode_way(drive, tag, name, q):
-    made = drive.put(f"{name} {tag}.txt")
+    made = drive.upload(f"{name} {tag}.txt")
 
     found = drive.found(f"{q} {tag}")
 
@@ -225,7 +135,7 @@ def test_search_folds_case_the_unicode_way(drive, tag, name, q):
 
 
 def test_search_does_not_fold_accents_away(drive, tag):
-    drive.put(f"café {tag}.txt")
+    drive.upload(f"café {tag}.txt")
 
     assert drive.found_names(f"cafe {tag}") == []
     assert drive.found_names(f"CAFÉ {tag}") == [f"café {tag}.txt"]
@@ -235,7 +145,7 @@ def test_search_looks_in_nested_folders(drive, tag):
     parent, expected = drive.home, []
     for level in range(6):
         folder = drive.mkdir(f"level {level} {tag}", parent)
-        made = drive.put(f"file at {level} {tag}.bin", parent=folder["id"])
+        made = drive.upload(f"file at {level} {tag}.bin", parent=folder["id"])
         expected += [folder["id"], made["id"]]
         parent = folder["id"]
 
@@ -252,13 +162,13 @@ def test_search_finds_things_in_the_root(drive, tag):
 
 
 def test_search_trims_the_query(drive, tag):
-    drive.put(f"{tag}.txt")
+    drive.upload(f"{tag}.txt")
 
     assert drive.found_names(f"  {tag}\t") == [f"{tag}.txt"]
 
 
 def test_search_follows_renames_and_moves(drive, tag):
-    made = drive.put(f"old {tag}.txt")
+    made = drive.upload(f"old {tag}.txt")
     elsewhere = drive.mkdir(f"elsewhere {uuid.uuid4().hex}")
 
     renamed = drive.client.patch(f"/nodes/{made['id']}", {"name": f"new {tag}.txt"})
@@ -275,7 +185,7 @@ def test_search_follows_renames_and_moves(drive, tag):
 
 
 def test_search_leaves_out_a_trashed_file_until_it_is_restored(drive, tag):
-    made = drive.put(f"binned {tag}.txt")
+    made = drive.upload(f"binned {tag}.txt")
     drive.trash(made["id"])
 
     assert drive.found(tag) == []
@@ -287,9 +197,9 @@ def test_search_leaves_out_a_trashed_file_until_it_is_restored(drive, tag):
 def test_search_leaves_out_everything_under_a_trashed_folder(drive, tag):
     outer = drive.mkdir(f"outer {tag}")
     inner = drive.mkdir(f"inner {tag}", outer["id"])
-    deep = drive.put(f"deep {tag}.txt", parent=inner["id"])
-    shallow = drive.put(f"shallow {tag}.txt", parent=outer["id"])
-    beside = drive.put(f"beside {tag}.txt")
+    deep = drive.upload(f"deep {tag}.txt", parent=inner["id"])
+    shallow = drive.upload(f"shallow {tag}.txt", parent=outer["id"])
+    beside = drive.upload(f"beside {tag}.txt")
     drive.trash(outer["id"])
 
     assert [item["id"] for item in drive.found(tag)] == [beside["id"]]
@@ -305,7 +215,7 @@ def test_search_leaves_out_everything_under_a_trashed_folder(drive, tag):
 def test_search_leaves_out_a_folder_trashed_inside_a_restored_one(drive, tag):
     outer = drive.mkdir(f"outer {tag}")
     inner = drive.mkdir(f"inner {tag}", outer["id"])
-    drive.put(f"deep {tag}.txt", parent=inner["id"])
+    drive.upload(f"deep {tag}.txt", parent=inner["id"])
     drive.trash(inner["id"])
     drive.trash(outer["id"])
 
@@ -316,7 +226,7 @@ def test_search_leaves_out_a_folder_trashed_inside_a_restored_one(drive, tag):
 
 def test_search_leaves_out_what_was_deleted_for_good(drive, tag):
     folder = drive.mkdir(f"gone {tag}")
-    drive.put(f"gone too {tag}.txt", parent=folder["id"])
+    drive.upload(f"gone too {tag}.txt", parent=folder["id"])
     drive.trash(folder["id"])
     assert drive.client.delete(f"/trash/{folder['id']}").status == 204
 
@@ -338,9 +248,9 @@ def test_search_leaves_out_uploads_in_progress(drive, tag):
 def test_search_never_shows_another_users_things(drive, stranger, tag):
     theirs = [
         stranger.mkdir(f"their folder {tag}"),
-        stranger.put(f"their file {tag}.png", b"png", "image/png"),
+        stranger.upload(f"their file {tag}.png", b"png", content_type="image/png"),
     ]
-    mine = drive.put(f"my file {tag}.png", b"png", "image/png")
+    mine = drive.upload(f"my file {tag}.png", b"png", content_type="image/png")
 
     for type_ in (None, "file", "folder", "image"):
         params = {"type": type_} if type_ else {}
@@ -370,7 +280,8 @@ EXPECTED_BY_TYPE = {
     "video": ["clip.mp4"],
     "audio": ["song.mp3"],
     "document": ["notes.txt", "paper.pdf", "sheet.xlsx"],
-    "other": ["archive.zip", "blob.bin"],
+    "archive": ["archive.zip"],
+    "other": ["blob.bin"],
 }
 
 
@@ -385,7 +296,9 @@ def typed(kept, drive_of) -> str:
             if content_type is None:
                 owner.mkdir(f"{tag} {name}", home["id"])
             else:
-                owner.put(f"{tag} {name}", b"x" * 10, content_type, parent=home["id"])
+                owner.upload(
+                    f"{tag} {name}", b"x" * 10, content_type=content_type, parent=home["id"]
+                )
         kept["typed"] = tag
     return kept["typed"]
 
@@ -434,11 +347,15 @@ def eleven(kept, drive_of) -> tuple[str, list[str]]:
         parent = owner.mkdir(f"pages {tag}", owner.root)["id"]
         ids.append(parent)
         for n in range(5):
-            ids.append(owner.put(f"{tag} file {n}.txt", b"t", "text/plain", parent=parent)["id"])
+            ids.append(
+                owner.upload(f"{tag} file {n}.txt", b"t", content_type="text/plain", parent=parent)[
+                    "id"
+                ]
+            )
             folder = owner.mkdir(f"{tag} folder {n}", parent)
             ids.append(folder["id"])
             parent = folder["id"]
-        owner.put(f"not a match {uuid.uuid4().hex}.txt", parent=parent)
+        owner.upload(f"not a match {uuid.uuid4().hex}.txt", parent=parent)
         kept["eleven"] = (tag, ids)
     return kept["eleven"]
 
@@ -474,13 +391,6 @@ def test_search_first_page_honours_the_limit(drive, eleven):
     assert isinstance(page["next_cursor"], str) and page["next_cursor"]
 
 
-def a_cursor(drive: Drive, **params: Any) -> str:
-    reply = drive.search(limit=1, **params)
-    assert reply.status == 200, reply.body
-    assert reply.json["next_cursor"], reply.json
-    return reply.json["next_cursor"]
-
-
 @pytest.mark.parametrize(
     ("issued_for", "used_for"),
     [
@@ -496,7 +406,7 @@ def test_search_refuses_a_cursor_from_another_query(drive, eleven, issued_for, u
     tag, _ = eleven
     issued = {"q": tag, **{k: v.format(tag=tag) for k, v in issued_for.items()}}
     used = {"q": tag, **{k: v.format(tag=tag) for k, v in used_for.items()}}
-    cursor = a_cursor(drive, **issued)
+    cursor = first_cursor(drive.search, **issued)
 
     details = assert_error(drive.search(cursor=cursor, **used), 400, "invalid_request")
     assert "cursor" in details["fields"], details
@@ -504,7 +414,7 @@ def test_search_refuses_a_cursor_from_another_query(drive, eleven, issued_for, u
 
 def test_search_accepts_its_cursor_with_the_query_in_another_case(drive, eleven):
     tag, ids = eleven
-    cursor = a_cursor(drive, q=tag)
+    cursor = first_cursor(drive.search, q=tag)
 
     reply = drive.search(q=tag.upper(), cursor=cursor, limit=200)
 
@@ -514,9 +424,9 @@ def test_search_accepts_its_cursor_with_the_query_in_another_case(drive, eleven)
 
 def test_search_refuses_a_cursor_issued_to_another_user(drive, stranger, eleven):
     tag, _ = eleven
-    stranger.put(f"{tag} theirs 1.txt")
-    stranger.put(f"{tag} theirs 2.txt")
-    their_cursor = a_cursor(stranger, q=tag)
+    stranger.upload(f"{tag} theirs 1.txt")
+    stranger.upload(f"{tag} theirs 2.txt")
+    their_cursor = first_cursor(stranger.search, q=tag)
 
     details = assert_error(drive.search(q=tag, cursor=their_cursor), 400, "invalid_request")
     assert "cursor" in details["fields"], details
@@ -575,7 +485,7 @@ def test_search_with_a_missing_empty_or_too_long_q_is_400(drive, params):
 
 def test_search_for_a_whole_255_character_name(drive):
     name = "q" * 240 + uuid.uuid4().hex[:15]
-    made = drive.put(name)
+    made = drive.upload(name)
 
     assert [item["id"] for item in drive.found(name)] == [made["id"]]
 
@@ -583,15 +493,15 @@ def test_search_for_a_whole_255_character_name(drive):
 def test_search_counts_the_query_in_code_points_not_folded_ones(drive):
     """ "ß" folds to "ss": a 255-character name of it is still a query of 255 characters."""
     name = "ß" * 240 + new_tag()[:15]
-    made = drive.put(name)
+    made = drive.upload(name)
 
     assert [item["id"] for item in drive.found(name)] == [made["id"]]
 
 
 @pytest.mark.parametrize("q", ["%", "_", "*", ".*", "\\", "'", '"', "[a-z]", "' OR 1=1 --"])
 def test_search_takes_the_query_literally(drive, tag, q):
-    drive.put(f"{tag} plain.txt")
-    literal = drive.put(f"{tag} {q} literal.txt")
+    drive.upload(f"{tag} plain.txt")
+    literal = drive.upload(f"{tag} {q} literal.txt")
 
     assert [item["id"] for item in drive.found(f"{tag} {q}")] == [literal["id"]]
 
@@ -603,116 +513,132 @@ def test_search_requires_sign_in(api):
 # --- GET /users/me/stats ------------------------------------------------------------------------
 
 
-def test_stats_of_a_new_account(fresh):
-    stats = fresh.stats()
+def test_stats_of_a_new_account(own_drive):
+    stats = own_drive.stats()
 
     assert stats == {
         "quota_bytes": stats["quota_bytes"],
         "used_bytes": 0,
+        "trash_bytes": 0,
+        "file_count": 0,
+        "folder_count": 0,
+        "by_type": {c: {"count": 0, "bytes": 0} for c in CATEGORY_TYPES},
         "reserved_bytes": 0,
         "free_bytes": stats["quota_bytes"],
-        "file_count": 0,
-        "by_type": dict.fromkeys(CATEGORY_TYPES, 0),
     }
     assert stats["quota_bytes"] == 10 * 1024**3  # DEFAULT_QUOTA_BYTES' default
-    invariants.check({fresh.user.id})
+    own_drive.check()
 
 
-def test_stats_count_usage_by_type_trash_and_reservations(fresh):
-    quota = fresh.stats()["quota_bytes"]
-    folder = fresh.mkdir("stuff", fresh.root)["id"]
-    fresh.put("photo.png", b"p" * 100, "image/png", parent=folder)
-    fresh.put("clip.mp4", b"v" * 200, "video/mp4", parent=folder)
-    fresh.put("notes.txt", b"t" * 300, "text/plain", parent=folder)
-    archive = fresh.put("bundle.zip", b"z" * 400, "application/zip", parent=folder)
-    by_type = {"image": 100, "video": 200, "audio": 0, "document": 300, "other": 400}
+def test_stats_count_usage_by_type_trash_and_reservations(own_drive):
+    quota = own_drive.stats()["quota_bytes"]
+    folder = own_drive.mkdir("stuff", own_drive.root)["id"]
+    own_drive.upload("photo.png", b"p" * 100, content_type="image/png", parent=folder)
+    own_drive.upload("clip.mp4", b"v" * 200, content_type="video/mp4", parent=folder)
+    own_drive.upload("notes.txt", b"t" * 300, content_type="text/plain", parent=folder)
+    archive = own_drive.upload(
+        "bundle.zip", b"z" * 400, content_type="application/zip", parent=folder
+    )
+    sizes = {"image": 100, "video": 200, "audio": 0, "document": 300, "archive": 400, "other": 0}
+    by_type = {c: {"count": int(b > 0), "bytes": b} for c, b in sizes.items()}
 
-    assert fresh.stats() == {
+    assert own_drive.stats() == {
         "quota_bytes": quota,
         "used_bytes": 1000,
+        "trash_bytes": 0,
+        "file_count": 4,
+        "folder_count": 1,
+        "by_type": by_type,
         "reserved_bytes": 0,
         "free_bytes": quota - 1000,
-        "file_count": 4,
-        "by_type": by_type,
     }
-    invariants.check({fresh.user.id})
+    own_drive.check()
 
     # An upload in progress reserves its declared size.
-    pending = files.start(fresh.client, folder, "big.mp3", 5000, "audio/mpeg")
+    pending = files.start(own_drive.client, folder, "big.mp3", 5000, "audio/mpeg")
     assert pending.status == 201, pending.body
-    assert fresh.stats() == {
+    assert own_drive.stats() == {
         "quota_bytes": quota,
         "used_bytes": 1000,
+        "trash_bytes": 0,
+        "file_count": 4,
+        "folder_count": 1,
+        "by_type": by_type,
         "reserved_bytes": 5000,
         "free_bytes": quota - 6000,
-        "file_count": 4,
-        "by_type": by_type,
     }
-    invariants.check({fresh.user.id})
+    own_drive.check()
 
-    # The trash is still stored: nothing changes when a file goes there.
-    fresh.trash(archive["id"])
-    assert fresh.stats()["used_bytes"] == 1000
-    assert fresh.stats()["file_count"] == 4
-    assert fresh.stats()["by_type"] == by_type
-    invariants.check({fresh.user.id})
+    # The trash is still stored: only trash_bytes changes when a file goes there.
+    own_drive.trash(archive["id"])
+    assert own_drive.stats()["used_bytes"] == 1000
+    assert own_drive.stats()["trash_bytes"] == 400
+    assert own_drive.stats()["file_count"] == 4
+    assert own_drive.stats()["by_type"] == by_type
+    own_drive.check()
 
     # Deleting it for good frees its bytes.
-    assert fresh.client.delete(f"/trash/{archive['id']}").status == 204
-    assert fresh.stats() == {
+    assert own_drive.client.delete(f"/trash/{archive['id']}").status == 204
+    assert own_drive.stats() == {
         "quota_bytes": quota,
         "used_bytes": 600,
+        "trash_bytes": 0,
+        "file_count": 3,
+        "folder_count": 1,
+        "by_type": {**by_type, "archive": {"count": 0, "bytes": 0}},
         "reserved_bytes": 5000,
         "free_bytes": quota - 5600,
-        "file_count": 3,
-        "by_type": {**by_type, "other": 0},
     }
-    invariants.check({fresh.user.id})
+    own_drive.check()
 
     # Aborting the upload gives the reservation back.
-    assert fresh.client.delete(f"/uploads/{pending.json['upload_id']}").status == 204
-    assert fresh.stats()["reserved_bytes"] == 0
-    assert fresh.stats()["free_bytes"] == quota - 600
-    invariants.check({fresh.user.id})
+    assert own_drive.client.delete(f"/uploads/{pending.json['upload_id']}").status == 204
+    assert own_drive.stats()["reserved_bytes"] == 0
+    assert own_drive.stats()["free_bytes"] == quota - 600
+    own_drive.check()
 
 
-def test_stats_move_the_reservation_to_usage_when_an_upload_completes(fresh):
-    quota = fresh.stats()["quota_bytes"]
-    started = files.start(fresh.client, fresh.root, "song.mp3", 7, "audio/mpeg")
+def test_stats_move_the_reservation_to_usage_when_an_upload_completes(own_drive):
+    quota = own_drive.stats()["quota_bytes"]
+    started = files.start(own_drive.client, own_drive.root, "song.mp3", 7, "audio/mpeg")
     assert started.status == 201, started.body
-    assert (fresh.stats()["reserved_bytes"], fresh.stats()["used_bytes"]) == (7, 0)
+    assert (own_drive.stats()["reserved_bytes"], own_drive.stats()["used_bytes"]) == (7, 0)
 
-    files.put_parts(fresh.client, started.json, b"1234567")
-    assert files.complete(fresh.client, started.json["upload_id"]).status == 200
+    files.put_parts(own_drive.client, started.json, b"1234567")
+    assert files.complete(own_drive.client, started.json["upload_id"]).status == 200
 
-    stats = fresh.stats()
+    stats = own_drive.stats()
     assert (stats["reserved_bytes"], stats["used_bytes"], stats["free_bytes"]) == (0, 7, quota - 7)
-    assert (stats["file_count"], stats["by_type"]["audio"]) == (1, 7)
-    invariants.check({fresh.user.id})
+    assert (stats["file_count"], stats["by_type"]["audio"]) == (1, {"count": 1, "bytes": 7})
+    own_drive.check()
 
 
-def test_stats_free_a_whole_trashed_folder_emptied_from_the_trash(fresh):
-    folder = fresh.mkdir("old", fresh.root)["id"]
-    inner = fresh.mkdir("older", folder)["id"]
-    fresh.put("a.png", b"a" * 10, "image/png", parent=folder)
-    fresh.put("b.txt", b"b" * 20, "text/plain", parent=inner)
-    fresh.put("kept.bin", b"k" * 5)  # in the test's home, outside the trash
-    fresh.trash(folder)
-    assert (fresh.stats()["used_bytes"], fresh.stats()["file_count"]) == (35, 3)
+def test_stats_free_a_whole_trashed_folder_emptied_from_the_trash(own_drive):
+    folder = own_drive.mkdir("old", own_drive.root)["id"]
+    inner = own_drive.mkdir("older", folder)["id"]
+    own_drive.upload("a.png", b"a" * 10, content_type="image/png", parent=folder)
+    own_drive.upload("b.txt", b"b" * 20, content_type="text/plain", parent=inner)
+    own_drive.upload("kept.bin", b"k" * 5)  # in the test's home, outside the trash
+    own_drive.trash(folder)
+    stats = own_drive.stats()
+    assert (stats["used_bytes"], stats["trash_bytes"], stats["file_count"]) == (35, 30, 3)
 
-    assert fresh.client.delete("/trash").status == 204
+    assert own_drive.client.delete("/trash").status == 204
 
-    stats = fresh.stats()
-    assert (stats["used_bytes"], stats["file_count"]) == (5, 1)
-    assert stats["by_type"] == {"image": 0, "video": 0, "audio": 0, "document": 0, "other": 5}
-    invariants.check({fresh.user.id})
+    stats = own_drive.stats()
+    assert (stats["used_bytes"], stats["trash_bytes"], stats["file_count"]) == (5, 0, 1)
+    assert stats["by_type"] == {
+        c: {"count": 1, "bytes": 5} if c == "other" else {"count": 0, "bytes": 0}
+        for c in CATEGORY_TYPES
+    }
+    own_drive.check()
 
 
-def test_stats_are_the_callers_own(fresh, stranger):
-    stranger.put(f"theirs {uuid.uuid4().hex}.png", b"x" * 50, "image/png")
+def test_stats_are_the_callers_own(own_drive, stranger):
+    stranger.upload(f"theirs {uuid.uuid4().hex}.png", b"x" * 50, content_type="image/png")
 
-    assert fresh.stats()["used_bytes"] == 0
-    assert fresh.stats()["by_type"]["image"] == 0
+    assert own_drive.stats()["used_bytes"] == 0
+    assert own_drive.stats()["by_type"]["image"] == {"count": 0, "bytes": 0}
 
 
 def test_stats_require_sign_in(api):

@@ -16,28 +16,35 @@ first batch only); the code under test is never patched.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
 import pytest
 
-from chalicelib.config import get_settings
+from chalicelib import filetypes
 from chalicelib.models import purge, tree
 from chalicelib.models.nodes import NodeModel
 from chalicelib.services import jobs
 from tests import files, invariants
-from tests.client import Api, Reply, assert_error
-from tests.conftest import User
+from tests.client import Reply, assert_error
+from tests.drives import (
+    UNKNOWN_ID,
+    Account,
+    Drive,
+    dynamodb,
+    first_cursor,
+    set_node_attribute,
+    stamp,
+    table,
+    user_row,
+)
+from tests.invariants import plain
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
-REGION = "us-east-1"
-UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
 CONTENT_TYPES = {
     "txt": "text/plain",
     "png": "image/png",
@@ -54,37 +61,22 @@ Spec = dict[str, Any]
 # --- helpers ------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _ddb() -> Any:
-    return boto3.client("dynamodb", region_name=REGION)
-
-
-@functools.cache
-def _s3() -> Any:
-    return boto3.client("s3", region_name=REGION)
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    """An item's attributes as plain values (strings, ints, dicts of those)."""
-    out: dict[str, Any] = {}
-    for key, value in item.items():
-        ((kind, raw),) = value.items()
-        out[key] = int(raw) if kind == "N" else _plain(raw) if kind == "M" else raw
-    return out
-
-
-def table(name: str) -> str:
-    return get_settings().table_name(name)
+def typed_usage(**given: tuple[int, int]) -> dict[str, dict[str, int]]:
+    """GET /users/me/stats' ``by_type``: (count, bytes) for the categories given, 0 elsewhere."""
+    return {
+        c: dict(zip(("count", "bytes"), given.get(c, (0, 0)), strict=True))
+        for c in filetypes.CATEGORIES
+    }
 
 
 def stored_node(node_id: str) -> dict[str, Any] | None:
     """A node's item as DynamoDB holds it (plain values), or None."""
     item = (
-        _ddb()
+        dynamodb()
         .get_item(TableName=table("nodes"), Key={"node_id": {"S": node_id}}, ConsistentRead=True)
         .get("Item")
     )
-    return _plain(item) if item else None
+    return plain(item) if item else None
 
 
 def stored_nodes(node_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -93,69 +85,49 @@ def stored_nodes(node_ids: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 100):
         keys = [{"node_id": {"S": i}} for i in wanted[start : start + 100]]
-        reply = _ddb().batch_get_item(
+        reply = dynamodb().batch_get_item(
             RequestItems={table("nodes"): {"Keys": keys, "ConsistentRead": True}}
         )
         assert not reply.get("UnprocessedKeys")
-        for item in map(_plain, reply["Responses"][table("nodes")]):
+        for item in map(plain, reply["Responses"][table("nodes")]):
             found[item["node_id"]] = item
     return found
 
 
-def user_row(user_id: str) -> dict[str, Any]:
-    key = {"user_id": {"S": user_id}}
-    return _plain(_ddb().get_item(TableName=table("users"), Key=key, ConsistentRead=True)["Item"])
-
-
-def set_node_attribute(node_id: str, name: str, value: str) -> None:
-    _ddb().update_item(
-        TableName=table("nodes"),
-        Key={"node_id": {"S": node_id}},
-        UpdateExpression="SET #a = :v",
-        ExpressionAttributeNames={"#a": name},
-        ExpressionAttributeValues={":v": {"S": value}},
-    )
-
-
 def guards_held_by(node_ids: set[str]) -> list[str]:
     """The keys of the guard items (names, …) these nodes hold."""
-    pages = _ddb().get_paginator("scan").paginate(TableName=table("uniques"), ConsistentRead=True)
-    items = [_plain(item) for page in pages for item in page["Items"]]
+    pages = (
+        dynamodb().get_paginator("scan").paginate(TableName=table("uniques"), ConsistentRead=True)
+    )
+    items = [plain(item) for page in pages for item in page["Items"]]
     return [i["key"] for i in items if i.get("owner_id") in node_ids]
-
-
-def object_keys(owner_id: str) -> set[str]:
-    reply = _s3().list_objects_v2(Bucket=get_settings().files_bucket, Prefix=f"files/{owner_id}/")
-    return {item["Key"] for item in reply.get("Contents", [])}
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def days_ago(days: float) -> str:
     return stamp(datetime.now(UTC) - timedelta(days=days))
 
 
-@dataclass
-class Drive:
-    """A signed-in account, its root, and the calls the tests make with it."""
+class TreeDrive(Drive):
+    """A drive that also renames, moves and uses the trash. It has no home: a test writes in
+    the root, which ``reset`` empties after it."""
 
-    user: User
-    client: Api
-    root: str
+    @property
+    def home(self) -> str:
+        return self.root
 
     # Building.
 
-    def mkdir(self, name: str, parent: str | None = None) -> dict[str, Any]:
-        reply = self.client.post("/folders", {"parent_id": parent or self.root, "name": name})
-        assert reply.status == 201, reply.body
-        return reply.json["node"]
-
-    def upload(self, name: str, data: bytes, parent: str | None = None) -> dict[str, Any]:
+    def upload(
+        self,
+        name: str,
+        data: bytes = b"bytes",
+        parent: str | None = None,
+        content_type: str | None = None,
+    ) -> dict[str, Any]:
+        """An upload whose content type follows the name's extension unless given."""
         extension = name.rpartition(".")[2]
-        kind = CONTENT_TYPES.get(extension, "application/octet-stream")
-        return files.upload(self.client, parent or self.root, name, data, kind)
+        kind = content_type or CONTENT_TYPES.get(extension, "application/octet-stream")
+        return super().upload(name, data, parent, kind)
 
     def build(self, spec: Spec, parent: str | None = None, prefix: str = "") -> dict[str, str]:
         """Make ``spec`` under ``parent``; returns each made thing's id by its slash path."""
@@ -171,33 +143,14 @@ class Drive:
 
     # Reading.
 
-    def node(self, node_id: str) -> dict[str, Any]:
-        reply = self.client.get(f"/nodes/{node_id}")
-        assert reply.status == 200, reply.body
-        return reply.json["node"]
-
     def nodes(self, *node_ids: str) -> dict[str, dict[str, Any]]:
         return {node_id: self.node(node_id) for node_id in node_ids}
-
-    def folder(self, folder_id: str, **params: Any) -> dict[str, Any]:
-        query = f"?{urlencode(params)}" if params else ""
-        reply = self.client.get(f"/folders/{folder_id}{query}")
-        assert reply.status == 200, reply.body
-        return reply.json
-
-    def names(self, folder_id: str) -> list[str]:
-        return [item["name"] for item in self.folder(folder_id, limit=200)["items"]]
 
     def crumbs(self, folder_id: str) -> list[str]:
         """The names of the breadcrumb of a folder, the root (nameless) left out."""
         path = self.folder(folder_id)["path"]
         assert path[0] == {"id": self.root, "name": ""}, path
         return [step["name"] for step in path[1:]]
-
-    def stats(self) -> dict[str, Any]:
-        reply = self.client.get("/users/me/stats")
-        assert reply.status == 200, reply.body
-        return reply.json
 
     def trash_page(self, **params: Any) -> Reply:
         query = f"?{urlencode(params)}" if params else ""
@@ -223,10 +176,6 @@ class Drive:
         assert reply.status == 200, reply.body
         return reply.json["node"]
 
-    def trash(self, node_id: str) -> None:
-        reply = self.client.delete(f"/nodes/{node_id}")
-        assert reply.status == 204, reply.body
-
     def restore(self, node_id: str) -> dict[str, Any]:
         reply = self.client.post(f"/trash/{node_id}/restore")
         assert reply.status == 200, reply.body
@@ -235,9 +184,6 @@ class Drive:
     def delete_forever(self, node_id: str) -> None:
         reply = self.client.delete(f"/trash/{node_id}")
         assert reply.status == 204, reply.body
-
-    def check(self) -> None:
-        invariants.check({self.user.id})
 
     def reset(self) -> None:
         """Trash whatever is in the root and empty the trash: the account is as new again."""
@@ -250,36 +196,20 @@ class Drive:
         assert self.client.delete("/trash").status == 204
 
 
-@dataclass(frozen=True)
-class Account:
-    user: User
-    jar: dict[str, str]
-    root: str
-
-
-@pytest.fixture(scope="module")
-def accounts() -> dict[str, Account]:
-    """The module's accounts by role, made on first use (signing up costs more than a test)."""
-    return {}
+@pytest.fixture
+def drive_type() -> type[Drive]:
+    return TreeDrive
 
 
 @pytest.fixture
-def drive_of(accounts, make_user, login, new_api) -> Iterator[Callable[..., Drive]]:
-    """A role's account, emptied again after the test (unless the test changes nothing and
-    says so). Should emptying it fail (the test left something broken), the next test of that
-    role gets a new account instead."""
-    opened: dict[str, tuple[Drive, bool]] = {}
+def drive_of(drive_of, kept) -> Iterator[Callable[..., TreeDrive]]:
+    """A role's account (tests/api/conftest.py: drive_of), emptied again after the test (unless
+    the test changes nothing and says so). Should emptying it fail (the test left something
+    broken), the next test of that role gets a new account instead."""
+    opened: dict[str, tuple[TreeDrive, bool]] = {}
 
-    def open_drive(role: str, *, reset: bool = True) -> Drive:
-        if role not in accounts:
-            who = make_user()
-            browser = login(who)
-            me = browser.get("/users/me")
-            assert me.status == 200, me.body
-            root = me.json["user"]["storage"]["root_folder_id"]
-            accounts[role] = Account(who, dict(browser.jar), root)
-        account = accounts[role]
-        drive = Drive(account.user, new_api(jar=dict(account.jar)), account.root)
+    def open_drive(role: str, *, reset: bool = True) -> TreeDrive:
+        drive = drive_of(role)
         opened[role] = (drive, reset)
         return drive
 
@@ -290,13 +220,8 @@ def drive_of(accounts, make_user, login, new_api) -> Iterator[Callable[..., Driv
         try:
             opened_drive.reset()
         except BaseException:
-            accounts.pop(role, None)
+            kept.pop(role, None)
             raise
-
-
-@pytest.fixture
-def drive(drive_of) -> Drive:
-    return drive_of("owner")
 
 
 @dataclass(frozen=True)
@@ -305,7 +230,7 @@ class Fixed:
     its tests are not cleaned up after, and each checks that every stored item of it is as
     it was."""
 
-    drive: Drive
+    drive: TreeDrive
     ids: dict[str, str]
 
     @property
@@ -318,7 +243,7 @@ class Fixed:
         return stored_nodes([self.drive.root, *self.ids.values()])
 
 
-def fixed(drive_of: Callable[..., Drive], kept: dict[str, Any], role: str, spec: Spec) -> Fixed:
+def fixed(drive_of: Callable[..., TreeDrive], kept: dict[str, Any], role: str, spec: Spec) -> Fixed:
     """``spec`` made once in ``role``'s account; top-level names in ``spec`` ending in
     " (trashed)" go to the trash, and those ending in " (deleted)" are deleted for good."""
     owner = drive_of(role, reset=False)
@@ -360,13 +285,7 @@ def neighbour(drive_of, kept) -> Fixed:
     )
 
 
-@pytest.fixture(scope="module")
-def kept() -> dict[str, Any]:
-    """Ids the module makes once."""
-    return {}
-
-
-def sums(drive: Drive, *folder_ids: str) -> dict[str, tuple[int, int]]:
+def sums(drive: TreeDrive, *folder_ids: str) -> dict[str, tuple[int, int]]:
     """(child_count, total_size) of each folder, as the API shows them."""
     found = drive.nodes(*folder_ids)
     return {i: (n["child_count"], n["total_size"]) for i, n in found.items()}
@@ -897,7 +816,7 @@ def test_moving_or_renaming_into_within_or_out_of_the_trash_is_404(untouched, no
 # --- an interrupted move ------------------------------------------------------------------------
 
 
-def interrupt_move(drive: Drive, moved_id: str, source: str, stale: list[str]) -> None:
+def interrupt_move(drive: TreeDrive, moved_id: str, source: str, stale: list[str]) -> None:
     """Leave the state a crash after a batched move's transaction leaves: the owner's row
     names the move and some nodes below still carry their old path."""
     target = stored_node(moved_id)["path"]
@@ -905,7 +824,7 @@ def interrupt_move(drive: Drive, moved_id: str, source: str, stale: list[str]) -
         path = stored_node(node_id)["path"]
         assert path.startswith(target)
         set_node_attribute(node_id, "path", source + path[len(target) :])
-    _ddb().update_item(
+    dynamodb().update_item(
         TableName=table("users"),
         Key={"user_id": {"S": drive.user.id}},
         UpdateExpression="SET moving = :m",
@@ -921,7 +840,7 @@ def interrupt_move(drive: Drive, moved_id: str, source: str, stale: list[str]) -
     )
 
 
-def half_moved(drive: Drive) -> tuple[dict[str, str], str]:
+def half_moved(drive: TreeDrive) -> tuple[dict[str, str], str]:
     """Old/X moved to New/X with the rewrite below X stopped half-way; returns what was made
     and X's old path."""
     made = drive.build(
@@ -939,7 +858,7 @@ def half_moved(drive: Drive) -> tuple[dict[str, str], str]:
     return made, source
 
 
-def assert_move_finished(drive: Drive, source: str) -> None:
+def assert_move_finished(drive: TreeDrive, source: str) -> None:
     assert "moving" not in user_row(drive.user.id)
     stale = [n for n in invariants.nodes_table().values() if n["path"].startswith(source)]
     assert stale == []
@@ -1026,8 +945,9 @@ def test_trash_a_folder_hides_it_and_everything_under_it(drive):
     after = sums(drive, home, drive.root)
     assert after[home] == (before[home][0] - 1, before[home][1] - 30)
     assert after[drive.root] == (before[drive.root][0], before[drive.root][1] - 30)
-    # Trash still takes space: usage does not change until it is deleted for good.
-    assert drive.stats() == usage
+    # Trash still takes space: usage does not change until it is deleted for good; only the
+    # part of it that is in the trash grows.
+    assert drive.stats() == {**usage, "trash_bytes": usage["trash_bytes"] + 30}
     # The name is free in the old folder.
     assert drive.mkdir("docs", home)["name"] == "docs"
     drive.check()
@@ -1078,13 +998,6 @@ def test_trash_pages_with_limit_and_cursor(drive):
     assert seen == names[::-1]
 
 
-def _first_cursor(drive: Drive) -> str:
-    reply = drive.trash_page(limit=1)
-    assert reply.status == 200, reply.body
-    assert reply.json["next_cursor"], reply.json
-    return reply.json["next_cursor"]
-
-
 @pytest.mark.parametrize(
     "make_cursor",
     [
@@ -1097,7 +1010,7 @@ def _first_cursor(drive: Drive) -> str:
 )
 def test_trash_refuses_a_cursor_it_did_not_issue_to_this_caller(untouched, neighbour, make_cursor):
     caller = untouched.drive if make_cursor == "theirs" else neighbour.drive
-    good = _first_cursor(neighbour.drive)
+    good = first_cursor(neighbour.drive.trash_page)
     payload, _, mac = good.partition(".")
     cursor = {
         "theirs": good,
@@ -1318,11 +1231,11 @@ def test_delete_forever_removes_the_nodes_their_bytes_guards_and_counts(drive):
     assert reply.status == 204, reply.body
     after = drive.stats()
     assert (after["used_bytes"], after["file_count"]) == (3, 1)
-    assert after["by_type"] == {"image": 0, "video": 0, "audio": 0, "document": 3, "other": 0}
+    assert after["by_type"] == typed_usage(document=(1, 3))
     assert after["quota_bytes"] == trashed["quota_bytes"]
     assert after["free_bytes"] == trashed["free_bytes"] + 100
     assert [i for i in doomed if stored_node(i) is not None] == []
-    assert object_keys(drive.user.id) == {f"files/{drive.user.id}/{made['Keep/k.txt']}"}
+    assert files.object_keys(drive.user.id) == {f"files/{drive.user.id}/{made['Keep/k.txt']}"}
     assert guards_held_by(doomed) == []
     assert drive.trash_ids() == []
     assert drive.names(drive.root) == ["Keep"]
@@ -1343,7 +1256,9 @@ def test_delete_forever_keeps_what_was_trashed_on_its_own_inside_which_restores_
     assert drive.trash_ids() == [made["Parent/Child"]]
     assert stored_node(made["Parent"]) is None
     assert stored_node(made["Parent/p.txt"]) is None
-    assert object_keys(drive.user.id) == {f"files/{drive.user.id}/{made['Parent/Child/c.txt']}"}
+    assert files.object_keys(drive.user.id) == {
+        f"files/{drive.user.id}/{made['Parent/Child/c.txt']}"
+    }
     assert (drive.stats()["used_bytes"], drive.stats()["file_count"]) == (4, 1)
     drive.check()
     # Its old folder is gone for good, so it comes back into the root.
@@ -1369,10 +1284,10 @@ def test_empty_trash_deletes_everything_in_it(drive):
     assert drive.trash_ids() == []
     gone = [made[name] for name in ("A", "A/a.txt", "b.png", "C")]
     assert [i for i in gone if stored_node(i) is not None] == []
-    assert object_keys(drive.user.id) == set()
+    assert files.object_keys(drive.user.id) == set()
     stats = drive.stats()
     assert (stats["used_bytes"], stats["file_count"]) == (0, 0)
-    assert set(stats["by_type"].values()) == {0}
+    assert stats["by_type"] == typed_usage()
     assert drive.names(drive.root) == ["Keep"]
     drive.check()
 
@@ -1404,7 +1319,7 @@ def test_the_daily_purge_deletes_what_was_trashed_more_than_30_days_ago(drive):
     assert stored_node(made["Old"]) is None
     assert stored_node(made["Old/o.txt"]) is None
     assert set(drive.trash_ids()) == {made["Recent"], made["Fresh"]}
-    assert object_keys(drive.user.id) == {f"files/{drive.user.id}/{made['Recent/r.txt']}"}
+    assert files.object_keys(drive.user.id) == {f"files/{drive.user.id}/{made['Recent/r.txt']}"}
     assert (drive.stats()["used_bytes"], drive.stats()["file_count"]) == (7, 1)
     drive.check()
     assert jobs.daily()["trash_purged"] == 0
@@ -1414,7 +1329,7 @@ def test_the_daily_purge_deletes_what_was_trashed_more_than_30_days_ago(drive):
 # --- an interrupted purge -----------------------------------------------------------------------
 
 
-def half_purged(drive: Drive) -> tuple[dict[str, str], list[NodeModel]]:
+def half_purged(drive: TreeDrive) -> tuple[dict[str, str], list[NodeModel]]:
     """Top trashed and its purge stopped after its first batch: marked, the S3 objects of the
     deleted nodes and of one more file gone, two of F1's three files deleted from the tables
     (what a crash after a batch leaves; the service deletes the objects before the nodes)."""
@@ -1431,9 +1346,8 @@ def half_purged(drive: Drive) -> tuple[dict[str, str], list[NodeModel]]:
     assert [n.node_id for n in doomed][-1] == made["Top"]
     assert [n.kind for n in doomed[:2]] == ["file", "file"]  # the deepest: two of F1's
     files_left = [n for n in doomed[2:] if n.kind == "file"]
-    bucket = get_settings().files_bucket
     for node in [*doomed[:2], files_left[0]]:
-        _s3().delete_object(Bucket=bucket, Key=f"files/{drive.user.id}/{node.node_id}")
+        files.s3().delete_object(Bucket=files.bucket(), Key=f"files/{drive.user.id}/{node.node_id}")
     purge.remove(doomed[:2], top_id=top.node_id)
     return made, doomed
 
@@ -1469,10 +1383,10 @@ def test_an_interrupted_purge_refuses_restore_and_is_finished_later(drive, finis
 
     assert [n.node_id for n in doomed if stored_node(n.node_id) is not None] == []
     assert guards_held_by({n.node_id for n in doomed}) == []
-    assert object_keys(drive.user.id) == {f"files/{drive.user.id}/{made['keep.txt']}"}
+    assert files.object_keys(drive.user.id) == {f"files/{drive.user.id}/{made['keep.txt']}"}
     stats = drive.stats()
     assert (stats["used_bytes"], stats["file_count"], stats["reserved_bytes"]) == (1, 1, 0)
-    assert stats["by_type"] == {"image": 0, "video": 0, "audio": 0, "document": 1, "other": 0}
+    assert stats["by_type"] == typed_usage(document=(1, 1))
     assert drive.trash_ids() == []
     assert drive.names(drive.root) == ["keep.txt"]
     drive.check()
@@ -1483,13 +1397,13 @@ def test_an_interrupted_purge_refuses_restore_and_is_finished_later(drive, finis
 
 
 @pytest.fixture
-def closing_drive(make_user, login) -> Iterator[Drive]:
+def closing_drive(make_user, login) -> Iterator[TreeDrive]:
     """An account of this test's own, closed and purged after it (no batch of 90-item
     transactions to delete what it made)."""
     who = make_user()
     browser = login(who)
     root = browser.get("/users/me").json["user"]["storage"]["root_folder_id"]
-    yield Drive(who, browser, root)
+    yield TreeDrive(Account(who, dict(browser.jar), root), browser)
     assert browser.delete("/users/me", {"password": who.password}).status == 204
     assert jobs.daily()["accounts_purged"] == 1
 

@@ -18,48 +18,45 @@ Not here: many uploads racing for the last bytes of a quota (tests/live/).
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache, cached_property
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import pytest
 import requests
 
+from chalicelib import filetypes
 from chalicelib.config import get_settings
 from chalicelib.services import jobs
 from chalicelib.services.uploads import MAX_PARTS, MAX_SIZE, cut
 from tests import invariants
-from tests.client import Api, Reply, assert_error
-from tests.conftest import REGION, User
-from tests.files import complete, put_parts, start
+from tests.client import Reply, assert_error
+from tests.drives import (
+    UNKNOWN_ID,
+    Drive,
+    dynamodb,
+    set_node_attribute,
+    stamp,
+    table,
+    unique,
+    user_row,
+)
+from tests.files import bucket, complete, object_keys, put_parts, s3, start
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
 MIB = 1024**2
 PART = 5 * MIB  # UPLOAD_PART_BYTES in tests/conftest.py: TEST_ENV
 THREE_PARTS = 2 * PART + MIB  # parts of 5, 5 and 1 MiB
-UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
 COUNTERS = (
     "quota_bytes",
     "used_bytes",
     "reserved_bytes",
     "free_bytes",
     "file_count",
-    "bytes_image",
-    "bytes_video",
-    "bytes_audio",
-    "bytes_document",
-    "bytes_other",
+    "trash_bytes",
+    *(f"{kind}_{c}" for kind in ("count", "bytes") for c in filetypes.CATEGORIES),
 )
-
-
-def unique(name: str) -> str:
-    return f"{name} {uuid.uuid4().hex[:12]}"
 
 
 def payload(size: int) -> bytes:
@@ -67,21 +64,6 @@ def payload(size: int) -> bytes:
 
 
 # --- S3 and the tables, read straight -------------------------------------------------------
-
-
-@cache
-def s3() -> Any:
-    # One client for the module: making one costs a good part of a second.
-    return boto3.client("s3", region_name=REGION)
-
-
-@cache
-def dynamodb() -> Any:
-    return boto3.client("dynamodb", region_name=REGION)
-
-
-def bucket() -> str:
-    return get_settings().files_bucket
 
 
 def key_of(file: dict[str, Any]) -> str:
@@ -97,11 +79,6 @@ def object_size(key: str) -> int | None:
         return None
 
 
-def listed(prefix: str) -> list[str]:
-    reply = s3().list_objects_v2(Bucket=bucket(), Prefix=prefix)
-    return [item["Key"] for item in reply.get("Contents", [])]
-
-
 def open_multipart(key: str) -> list[str]:
     reply = s3().list_multipart_uploads(Bucket=bucket(), Prefix=key)
     return [u["UploadId"] for u in reply.get("Uploads", []) if u["Key"] == key]
@@ -110,18 +87,14 @@ def open_multipart(key: str) -> list[str]:
 def assert_nothing_stored(file: dict[str, Any]) -> None:
     key = key_of(file)
     assert object_size(key) is None
-    assert key not in listed(f"files/{file['owner_id']}/")
+    assert key not in object_keys(file["owner_id"])
     assert open_multipart(key) == []
 
 
 def counters(user_id: str) -> dict[str, int]:
     """The user's quota counters, straight from their row."""
-    item = dynamodb().get_item(
-        TableName=get_settings().table_name("users"),
-        Key={"user_id": {"S": user_id}},
-        ConsistentRead=True,
-    )["Item"]
-    return {name: int(item[name]["N"]) if name in item else 0 for name in COUNTERS}
+    row = user_row(user_id)
+    return {name: row.get(name, 0) for name in COUNTERS}
 
 
 def set_quota(user_id: str, quota: int) -> None:
@@ -129,7 +102,7 @@ def set_quota(user_id: str, quota: int) -> None:
     now = counters(user_id)
     free = quota - now["used_bytes"] - now["reserved_bytes"]
     dynamodb().update_item(
-        TableName=get_settings().table_name("users"),
+        TableName=table("users"),
         Key={"user_id": {"S": user_id}},
         UpdateExpression="SET quota_bytes = :q, free_bytes = :f",
         ExpressionAttributeValues={":q": {"N": str(quota)}, ":f": {"N": str(free)}},
@@ -138,13 +111,7 @@ def set_quota(user_id: str, quota: int) -> None:
 
 def age_upload(file_id: str, *, by: timedelta) -> None:
     """Simulate time: the upload looks as if it started ``by`` earlier."""
-    started = (datetime.now(UTC) - by).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    dynamodb().update_item(
-        TableName=get_settings().table_name("nodes"),
-        Key={"node_id": {"S": file_id}},
-        UpdateExpression="SET upload_started = :s",
-        ExpressionAttributeValues={":s": {"S": started}},
-    )
+    set_node_attribute(file_id, "upload_started", stamp(datetime.now(UTC) - by))
 
 
 def signed(url: str) -> dict[str, list[str]]:
@@ -160,38 +127,8 @@ def assert_signs_content_length(url: str) -> None:
 # --- Accounts and drives ----------------------------------------------------------------------
 
 
-@dataclass
-class Drive:
-    """A signed-in user, their root folder and, on first use, this test's own folder."""
-
-    user: User
-    client: Api
-    root: str
-    homes: str  # the folder in the root that holds the tests' homes
-
-    @cached_property
-    def home(self) -> str:
-        return self.mkdir(unique("home"), self.homes)["id"]
-
-    def mkdir(self, name: str, parent: str | None = None) -> dict[str, Any]:
-        reply = self.client.post("/folders", {"parent_id": parent or self.home, "name": name})
-        assert reply.status == 201, reply.body
-        return reply.json["node"]
-
-    def node(self, node_id: str) -> dict[str, Any]:
-        reply = self.client.get(f"/nodes/{node_id}")
-        assert reply.status == 200, reply.body
-        return reply.json["node"]
-
-    def names(self, folder_id: str) -> list[str]:
-        reply = self.client.get(f"/folders/{folder_id}?limit=200")
-        assert reply.status == 200, reply.body
-        return [item["name"] for item in reply.json["items"]]
-
-    def stats(self) -> dict[str, Any]:
-        reply = self.client.get("/users/me/stats")
-        assert reply.status == 200, reply.body
-        return reply.json
+class UploadDrive(Drive):
+    """A drive that also takes an upload step by step."""
 
     def counters(self) -> dict[str, int]:
         return counters(self.user.id)
@@ -213,13 +150,6 @@ class Drive:
     def finish(self, upload: dict[str, Any], parts: list[dict[str, Any]] | None = None) -> Reply:
         return complete(self.client, upload["upload_id"], parts)
 
-    def upload(self, name: str, data: bytes, parent: str | None = None, **extra: Any) -> dict:
-        """The whole flow; returns the ready file."""
-        started = self.begin(name, len(data), parent, **extra)
-        done = self.finish(started, self.send(started, data))
-        assert done.status == 200, done.body
-        return done.json["file"]
-
     def abort(self, upload: dict[str, Any]) -> None:
         reply = self.client.delete(f"/uploads/{upload['upload_id']}")
         assert reply.status == 204, reply.body
@@ -234,65 +164,9 @@ class Drive:
         return True
 
 
-@dataclass(frozen=True)
-class Account:
-    user: User
-    jar: dict[str, str]
-    root: str
-    homes: str
-
-
-@pytest.fixture(scope="module")
-def kept() -> dict[str, Any]:
-    """What the module makes once (accounts); it lives as long as the stack."""
-    return {}
-
-
 @pytest.fixture
-def open_drive(make_user, login, new_api) -> Callable[[], Drive]:
-    """A new account of this test's own, signed in, with a folder for its homes."""
-
-    def make() -> Drive:
-        who = make_user()
-        browser = login(who)
-        me = browser.get("/users/me")
-        assert me.status == 200, me.body
-        root = me.json["user"]["storage"]["root_folder_id"]
-        homes = browser.post("/folders", {"parent_id": root, "name": "homes"})
-        assert homes.status == 201, homes.body
-        return Drive(who, new_api(jar=dict(browser.jar)), root, homes.json["node"]["id"])
-
-    return make
-
-
-@pytest.fixture
-def drive_of(kept, open_drive, new_api) -> Callable[[str], Drive]:
-    def shared(role: str) -> Drive:
-        if role not in kept:
-            made = open_drive()
-            kept[role] = Account(made.user, dict(made.client.jar), made.root, made.homes)
-        account = kept[role]
-        client = new_api(jar=dict(account.jar))
-        return Drive(account.user, client, account.root, account.homes)
-
-    return shared
-
-
-@pytest.fixture
-def drive(drive_of) -> Drive:
-    return drive_of("owner")
-
-
-@pytest.fixture
-def stranger(drive_of) -> Drive:
-    """Another account."""
-    return drive_of("stranger")
-
-
-@pytest.fixture
-def own_drive(open_drive) -> Drive:
-    """An account no other test touches, for counters that must start from nothing."""
-    return open_drive()
+def drive_type() -> type[Drive]:
+    return UploadDrive
 
 
 # --- The part plan --------------------------------------------------------------------------
@@ -361,7 +235,8 @@ def test_single_put_upload_becomes_a_ready_file_counted_in_every_folder_and_the_
     after = drive.stats()
     assert after["used_bytes"] == before["used_bytes"] + len(data)
     assert after["file_count"] == before["file_count"] + 1
-    assert after["by_type"]["image"] == before["by_type"]["image"] + len(data)
+    assert after["by_type"]["image"]["bytes"] == before["by_type"]["image"]["bytes"] + len(data)
+    assert after["by_type"]["image"]["count"] == before["by_type"]["image"]["count"] + 1
     assert after["reserved_bytes"] == 0
     invariants.check()
 

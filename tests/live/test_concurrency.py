@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from tests.live.conftest import Account
+
 PARALLEL = 20
 
 
@@ -59,3 +61,25 @@ def test_parallel_wrong_passwords_cannot_slip_past_the_sign_in_limit(live):
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         statuses = Counter(pool.map(guess, range(PARALLEL)))
     assert statuses == {401: 10, 429: PARALLEL - 10}, statuses
+
+
+def test_parallel_folders_of_one_name_whatever_its_case_make_exactly_one(live):
+    owner = Account(live, "namer")
+    parent = owner.post("/folders", {"parent_id": owner.root, "name": "Race"}).json()["node"]
+    names = [("Report", "REPORT", "report", "rEpOrT")[i % 4] for i in range(PARALLEL)]
+    barrier = threading.Barrier(PARALLEL)
+
+    def create(name: str) -> requests.Response:
+        barrier.wait()
+        return owner.post("/folders", {"parent_id": parent["id"], "name": name})
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        replies = list(pool.map(create, names))
+
+    statuses = Counter(r.status_code for r in replies)
+    assert statuses == {201: 1, 409: PARALLEL - 1}, statuses
+    assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} == {"name_taken"}
+    listed = owner.get(f"/folders/{parent['id']}")
+    assert len(listed["items"]) == 1
+    assert listed["folder"]["child_count"] == 1
+    assert owner.get("/users/me/stats")["folder_count"] == 2

@@ -12,7 +12,6 @@ moto's own transactions are not atomic across threads; the local runner makes th
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -23,42 +22,12 @@ import pytest
 import requests
 
 from infra.local.runner import REGION, LocalStack
+from tests.live.conftest import Account
 
 PARALLEL = 20
 FITS = 10
 SIZE = 1000  # bytes per file: one PUT each
 QUOTA = FITS * SIZE
-PASSWORD = "correct horse 1"
-
-
-class Account:
-    """A verified user of the live stack, signed in with a bearer token."""
-
-    def __init__(self, live: LocalStack, username: str):
-        self.api = f"{live.url}/api"
-        email = f"{username}@example.com"
-        body = {"username": username, "email": email, "password": PASSWORD}
-        assert requests.post(f"{self.api}/auth/register", json=body, timeout=30).status_code == 201
-        mail = live.outbox.items(to=email)[0]
-        token = re.search(r"verify-email\?token=([\w-]+)", mail["text"]).group(1)
-        verified = requests.post(f"{self.api}/auth/verify-email", json={"token": token}, timeout=30)
-        assert verified.status_code == 200, verified.text
-        signed = requests.post(
-            f"{self.api}/auth/token", json={"login": username, "password": PASSWORD}, timeout=30
-        )
-        assert signed.status_code == 200, signed.text
-        self.headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
-        me = self.get("/users/me")
-        self.id = me["user"]["id"]
-        self.root = me["user"]["storage"]["root_folder_id"]
-
-    def get(self, path: str) -> Any:
-        reply = requests.get(f"{self.api}{path}", headers=self.headers, timeout=30)
-        assert reply.status_code == 200, reply.text
-        return reply.json()
-
-    def post(self, path: str, body: dict[str, Any]) -> requests.Response:
-        return requests.post(f"{self.api}{path}", json=body, headers=self.headers, timeout=60)
 
 
 class UserRow:

@@ -168,10 +168,6 @@ def child_guard_value(parent_id: str, name: str) -> str:
     return f"{parent_id}#{hashlib.sha256(name_key(name).encode()).hexdigest()}"
 
 
-def depth(node: NodeModel) -> int:
-    return node.path.strip("/").count("/")
-
-
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

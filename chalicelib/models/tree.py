@@ -119,47 +119,66 @@ class Sums:
         return sum(1 for i in self.folders if self.size.get(i) or i in self.count)
 
 
-def owner_write(tx: Transaction, owner_id: str, actions: Sequence[Action] = ()) -> None:
+def owner_write(
+    tx: Transaction,
+    owner_id: str,
+    actions: Sequence[Action] = (),
+    *,
+    also: Condition | None = None,
+) -> None:
     """Apply ``actions`` to the owner's counters, if the owner is open and has no unfinished
-    move (see the module's docstring); with no actions, only check that."""
+    move (see the module's docstring) and ``also`` holds; with no actions, only check that."""
     condition = UserModel.moving.does_not_exist() & (UserModel.status == "active")
+    if also is not None:
+        condition &= also
     if actions:
         tx.update(UserModel(owner_id), actions=list(actions), condition=condition)
     else:
         tx.condition_check(UserModel, owner_id, condition=condition)
 
 
-def _user_failed(exc: ConditionsFailed, index: int) -> None:
-    if index in exc.failed:
-        raise MovePending() from exc
+class OwnerRefused(Exception):
+    """The owner's row refused a new node: closed, an unfinished move, or a condition of the
+    caller's (an upload's free space)."""
 
 
-def create_folder(parent: Located, name: str) -> NodeModel:
-    """A new folder in ``parent``: its name guard, the node and the parent's count at once."""
-    folder = parent.node
-    if len(parent.chain) > MAX_DEPTH:
-        raise InvalidRequest.fields({"parent_id": f"folders nest at most {MAX_DEPTH} deep"})
-    node_id = uuid.uuid4().hex
-    now = utcnow()
-    node = NodeModel(
+def new_child(
+    parent: Located, node_id: str, *, kind: str, name: str, size: int = 0, **extra: Any
+) -> NodeModel:
+    """A node to go into ``parent`` (not written yet), listed in it from the start."""
+    folder, now = parent.node, utcnow()
+    return NodeModel(
         node_id,
-        kind=FOLDER,
+        kind=kind,
         name=name,
         parent_id=folder.node_id,
         owner_id=folder.owner_id,
         path=f"{parent.true_path}{node_id}/",
+        size=size,
         created_at=now,
         updated_at=now,
         live_parent=folder.node_id,
-        **listing_keys(kind=FOLDER, name=name, created=now, size=0),
+        **listing_keys(kind=kind, name=name, created=now, size=size),
+        **extra,
     )
-    sums = Sums(now)
-    sums.child(folder, +1)
+
+
+def add_child(
+    parent: Located,
+    node: NodeModel,
+    owner_actions: Sequence[Action],
+    *,
+    owner_condition: Condition | None = None,
+) -> None:
+    """Write a new node into ``parent`` in one transaction: its name, itself, its owner's
+    counters and the folder's count. NameTaken, OwnerRefused, or Stale (the folder changed)."""
+    sums = Sums(node.created_at)
+    sums.child(parent.node, +1)
 
     def build(tx: Transaction) -> None:
-        take_name(tx, folder.node_id, name, node_id)
+        take_name(tx, parent.node.node_id, node.name, node.node_id)
+        owner_write(tx, node.owner_id, owner_actions, also=owner_condition)
         tx.save(node, condition=NodeModel.node_id.does_not_exist())
-        owner_write(tx, folder.owner_id, [UserModel.folder_count.add(1)])
         sums.write(tx)
 
     try:
@@ -167,8 +186,20 @@ def create_folder(parent: Located, name: str) -> NodeModel:
     except ConditionsFailed as exc:
         if 0 in exc.failed:
             raise NameTaken() from exc
-        _user_failed(exc, 2)
+        if 1 in exc.failed:
+            raise OwnerRefused() from exc
         raise Stale() from exc
+
+
+def create_folder(parent: Located, name: str) -> NodeModel:
+    """A new folder in ``parent``: its name guard, the node and the counts at once."""
+    if len(parent.chain) > MAX_DEPTH:
+        raise InvalidRequest.fields({"parent_id": f"folders nest at most {MAX_DEPTH} deep"})
+    node = new_child(parent, uuid.uuid4().hex, kind=FOLDER, name=name)
+    try:
+        add_child(parent, node, [UserModel.folder_count.add(1)])
+    except OwnerRefused as exc:
+        raise MovePending() from exc
     return node
 
 
@@ -382,7 +413,8 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
     try:
         transact(build)
     except ConditionsFailed as exc:
-        _user_failed(exc, 0)
+        if 0 in exc.failed:
+            raise MovePending() from exc
         if dest is not None and not same_guard and 2 in exc.failed:
             raise NameTaken() from exc
         raise Stale() from exc

@@ -19,10 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib import filetypes
-from chalicelib.errors import NameTaken, NotFound, QuotaExceeded
+from chalicelib.errors import NotFound, QuotaExceeded
 from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
 from chalicelib.models.nodes import FILE, Located, NodeModel, listing_keys, stamp
-from chalicelib.models.tree import MovePending, Stale, Sums, release_guard, structure, take_name
+from chalicelib.models.tree import (
+    MovePending,
+    OwnerRefused,
+    Stale,
+    Sums,
+    add_child,
+    new_child,
+    release_guard,
+    structure,
+)
 from chalicelib.models.users import UserModel
 
 MEDIA = ("image", "video")
@@ -43,20 +52,15 @@ def start(
     parent: Located, file_id: str, *, name: str, content_type: str, plan: Plan, uploaded_by: str
 ) -> NodeModel:
     """A pending file in ``parent`` with its bytes reserved from the folder owner's quota."""
-    folder, now = parent.node, utcnow()
-    owner_id = folder.owner_id
-    node = NodeModel(
+    owner_id = parent.node.owner_id
+    node = new_child(
+        parent,
         file_id,
         kind=FILE,
         name=name,
-        parent_id=folder.node_id,
-        owner_id=owner_id,
-        path=f"{parent.true_path}{file_id}/",
-        status="uploading",
         size=plan.size,
+        status="uploading",
         content_type=content_type,
-        created_at=now,
-        updated_at=now,
         uploaded_by=uploaded_by,
         # The media function makes thumbnails of photos and videos only.
         thumbnail={"status": "pending" if filetypes.category(content_type) in MEDIA else "none"},
@@ -65,36 +69,13 @@ def start(
         part_count=plan.part_count,
         s3_upload_id=plan.s3_upload_id,
         upload_owner=owner_id,
-        upload_started=stamp(now),
-        live_parent=folder.node_id,
-        **listing_keys(kind=FILE, name=name, created=now, size=plan.size),
     )
-    sums = Sums(now)
-    sums.child(folder, +1)
-
-    def build(tx: Transaction) -> None:
-        take_name(tx, folder.node_id, name, file_id)
-        tx.update(
-            UserModel(owner_id),
-            actions=[
-                UserModel.reserved_bytes.add(plan.size),
-                UserModel.free_bytes.add(-plan.size),
-            ],
-            condition=(UserModel.status == "active")
-            & UserModel.moving.does_not_exist()
-            & (UserModel.free_bytes >= plan.size),
-        )
-        tx.save(node, condition=NodeModel.node_id.does_not_exist())
-        sums.write(tx)
-
+    node.upload_started = stamp(node.created_at)
+    reserve = [UserModel.reserved_bytes.add(plan.size), UserModel.free_bytes.add(-plan.size)]
     try:
-        transact(build)
-    except ConditionsFailed as exc:
-        if 0 in exc.failed:
-            raise NameTaken() from exc
-        if 1 in exc.failed:
-            raise _refusal(owner_id, plan.size) from exc
-        raise Stale() from exc
+        add_child(parent, node, reserve, owner_condition=UserModel.free_bytes >= plan.size)
+    except OwnerRefused as exc:
+        raise _refusal(owner_id, plan.size) from exc
     return node
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from chalicelib import policy
-from chalicelib.errors import Conflict, InvalidMove
+from chalicelib.errors import Conflict, InvalidMove, NameTaken
 from chalicelib.models import tree
 from chalicelib.models.nodes import NodeModel
 from chalicelib.services import rules
@@ -58,6 +58,30 @@ def retried(owner_id: str, attempt: Callable[[], T]) -> T:
         except tree.Stale:
             continue
     raise Conflict("Something here changed at the same moment. Try again.")
+
+
+def first_then(first: T, again: Callable[[], T]) -> Callable[[], T]:
+    """``first`` (already read) on the first call, ``again()`` on every retry after it."""
+    kept = [first]
+    return lambda: kept.pop() if kept else again()
+
+
+def under_free_name(
+    folder_id: str, name: str, place: Callable[[str], T], *, rename: bool = True
+) -> T:
+    """``place(name)``; when the name is taken, ``place`` again under ``name (1)``, ``name
+    (2)``… (those free a moment ago), unless ``rename`` is off."""
+    candidates = [name]
+    while True:
+        for candidate in candidates:
+            try:
+                return place(candidate)
+            except NameTaken:
+                if not rename:
+                    raise
+        candidates = tree.free_names(folder_id, name)[:3]
+        if not candidates:
+            raise NameTaken("Too many things of that name are in this folder already.")
 
 
 def get(user_id: str, node_id: str) -> dict[str, Any]:

@@ -7,11 +7,11 @@ from typing import Any
 
 from chalicelib import policy, storage
 from chalicelib.config import get_settings
-from chalicelib.errors import NameTaken, NotFound
+from chalicelib.errors import NotFound
 from chalicelib.models import nodes, purge, tree
 from chalicelib.models.nodes import FILE, Located, NodeModel, path_ids
 from chalicelib.services import cursors
-from chalicelib.services.nodes import node_view, retried
+from chalicelib.services.nodes import node_view, retried, under_free_name
 
 
 def listing(user_id: str, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
@@ -37,16 +37,11 @@ def restore(user_id: str, node_id: str) -> dict[str, Any]:
         if node.purge_started is not None:
             raise NotFound("This is being deleted for good.")
         dest = _restore_target(user_id, found)
-        candidates = [node.name]
-        while True:
-            for name in candidates:
-                try:
-                    return tree.restore(Located(node, ()), tree.Destination(dest, name))
-                except NameTaken:
-                    continue
-            candidates = tree.free_names(dest.node.node_id, node.name)[:3]
-            if not candidates:
-                raise NameTaken("Too many things of that name are in this folder already.")
+        return under_free_name(
+            dest.node.node_id,
+            node.name,
+            lambda name: tree.restore(Located(node, ()), tree.Destination(dest, name)),
+        )
 
     return node_view(retried(user_id, attempt), "owner")
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from chalicelib import policy, storage
 from chalicelib.config import MIB, get_settings
-from chalicelib.errors import Conflict, InvalidRequest, NameTaken, NotFound, SizeMismatch
+from chalicelib.errors import Conflict, InvalidRequest, NotFound, SizeMismatch
 from chalicelib.models import nodes, tree, uploads
 from chalicelib.models.base import utcnow
 from chalicelib.models.nodes import Located, NodeModel
 from chalicelib.services import rules
-from chalicelib.services.nodes import node_view, retried
+from chalicelib.services.nodes import first_then, node_view, retried, under_free_name
 
 MAX_SIZE = 5 * 1024**4  # 5 TiB, S3's largest object
 MAX_PARTS = 10_000
@@ -85,37 +85,22 @@ def _reserve(
     *,
     rename: bool,
 ) -> NodeModel:
-    def attempt(folder: Located) -> NodeModel:
-        candidates = [name]
-        while True:
-            for candidate in candidates:
-                try:
-                    return uploads.start(
-                        folder,
-                        file_id,
-                        name=candidate,
-                        content_type=kind,
-                        plan=plan,
-                        uploaded_by=user_id,
-                    )
-                except NameTaken:
-                    if not rename:
-                        raise
-            candidates = tree.free_names(folder.node.node_id, name)[:3]
-            if not candidates:
-                raise NameTaken("Too many things of that name are in this folder already.")
+    located = first_then(
+        parent, lambda: policy.require(user_id, parent.node.node_id, at_least="write")[0]
+    )
 
-    first = [parent]
-
-    def again() -> NodeModel:
-        folder = (
-            first.pop()
-            if first
-            else policy.require(user_id, parent.node.node_id, at_least="write")[0]
+    def attempt() -> NodeModel:
+        folder = located()
+        return under_free_name(
+            folder.node.node_id,
+            name,
+            lambda candidate: uploads.start(
+                folder, file_id, name=candidate, content_type=kind, plan=plan, uploaded_by=user_id
+            ),
+            rename=rename,
         )
-        return attempt(folder)
 
-    return retried(parent.node.owner_id, again)
+    return retried(parent.node.owner_id, attempt)
 
 
 def _pending(user_id: str, upload_id: str) -> tuple[Located, str]:
@@ -205,10 +190,10 @@ def complete(
         storage.abort(key, node.s3_upload_id)
         raise SizeMismatch(details={"declared": declared, "received": size})
 
-    located = [here]
+    located = first_then(here, lambda: _pending(user_id, upload_id)[0])
 
     def settle() -> NodeModel:
-        current = located.pop() if located else _pending(user_id, upload_id)[0]
+        current = located()
         if current.node.status == "ready":
             return current.node
         return uploads.settle(current)
@@ -223,10 +208,10 @@ def complete(
 
 def _release(user_id: str, here: Located) -> None:
     """Release a pending upload's reservation, reading it again if it changed meanwhile."""
-    located = [here]
+    located = first_then(here, lambda: _pending(user_id, here.node.node_id)[0])
 
     def attempt() -> None:
-        current = located.pop() if located else _pending(user_id, here.node.node_id)[0]
+        current = located()
         if current.node.status != "uploading":
             raise Conflict("This upload was completed at the same moment.")
         parent = current.ancestors[-1] if current.ancestors else None

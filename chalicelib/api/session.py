@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from chalice.app import Request
@@ -52,8 +53,9 @@ def check_csrf(request: Request, jar: dict[str, str]) -> None:
         raise CsrfFailed()
 
 
-def actor(request: Request) -> sessions.Actor:
-    """The authenticated caller, or Unauthenticated (or CsrfFailed for a cookie request)."""
+def actor(request: Request, *, nodes: Sequence[str | None] = ()) -> sessions.Actor:
+    """The authenticated caller, or Unauthenticated (or CsrfFailed for a cookie request).
+    The ``nodes`` the request names are read in the same round trip (see ``Actor.take``)."""
     token = bearer(request)
     if token is None:
         jar = cookies(request)
@@ -61,7 +63,7 @@ def actor(request: Request) -> sessions.Actor:
         if not token:
             raise Unauthenticated()
         check_csrf(request, jar)
-    found = sessions.authenticate(token)
+    found = sessions.authenticate(token, nodes=[i for i in nodes if i])
     note_user(request, found.user_id)
     return found
 

@@ -23,8 +23,8 @@ def list_trash() -> Any:
 
 @route(bp, "/trash/{node_id}/restore", methods=["POST"])
 def restore(node_id: str) -> Any:
-    caller = session.actor(bp.current_request)
-    return {"node": trash.restore(caller.user_id, node_id)}
+    caller = session.actor(bp.current_request, nodes=[node_id])
+    return {"node": trash.restore(caller, node_id)}
 
 
 @route(bp, "/trash/{node_id}", methods=["DELETE"])

@@ -15,7 +15,7 @@ bp = Blueprint(__name__)
 
 @route(bp, "/uploads", methods=["POST"])
 def start_upload() -> Any:
-    caller = session.actor(bp.current_request)
+    caller = session.actor(bp.current_request, nodes=[Body.peek(bp.current_request, "parent_id")])
     body = Body.of(bp.current_request)
     parent_id, name = body.text("parent_id", max_len=64), body.text("name", max_len=1024)
     size = body.integer("size", low=0, high=uploads.MAX_SIZE)
@@ -23,7 +23,7 @@ def start_upload() -> Any:
     on_conflict = body.choice("on_conflict", ("rename", "fail"), default="rename")
     body.check()
     started = uploads.start(
-        caller.user_id,
+        caller,
         parent_id=parent_id,
         name=name,
         size=size,
@@ -35,31 +35,31 @@ def start_upload() -> Any:
 
 @route(bp, "/uploads/{upload_id}/parts", methods=["POST"])
 def sign_parts(upload_id: str) -> Any:
-    caller = session.actor(bp.current_request)
+    caller = session.actor(bp.current_request, nodes=[upload_id])
     body = Body.of(bp.current_request)
     numbers = [whole_number(n) for n in body.array("part_numbers", low=1, high=100)]
     if any(n is None for n in numbers):
         body.fail("part_numbers", "must be whole numbers")
     body.check()
-    return uploads.sign_parts(caller.user_id, upload_id, [n for n in numbers if n is not None])
+    return uploads.sign_parts(caller, upload_id, [n for n in numbers if n is not None])
 
 
 @route(bp, "/uploads/{upload_id}/parts", methods=["GET"])
 def list_parts(upload_id: str) -> Any:
-    caller = session.actor(bp.current_request)
-    return uploads.parts(caller.user_id, upload_id)
+    caller = session.actor(bp.current_request, nodes=[upload_id])
+    return uploads.parts(caller, upload_id)
 
 
 @route(bp, "/uploads/{upload_id}/complete", methods=["POST"])
 def complete_upload(upload_id: str) -> Any:
-    caller = session.actor(bp.current_request)
+    caller = session.actor(bp.current_request, nodes=[upload_id])
     body = Body.of(bp.current_request, optional=True)
     given = body.array("parts", low=1, high=uploads.MAX_PARTS, required=False)
     parts = [_part(p) for p in given]
     if any(p is None for p in parts):
         body.fail("parts", "each must be {part_number: whole number, etag: string}")
     body.check()
-    return uploads.complete(caller.user_id, upload_id, [p for p in parts if p] or None)
+    return uploads.complete(caller, upload_id, [p for p in parts if p] or None)
 
 
 def _part(item: Any) -> tuple[int, str] | None:
@@ -75,6 +75,6 @@ def _part(item: Any) -> tuple[int, str] | None:
 
 @route(bp, "/uploads/{upload_id}", methods=["DELETE"])
 def abort_upload(upload_id: str) -> Any:
-    caller = session.actor(bp.current_request)
-    uploads.abort(caller.user_id, upload_id)
+    caller = session.actor(bp.current_request, nodes=[upload_id])
+    uploads.abort(caller, upload_id)
     return no_content()

@@ -15,12 +15,12 @@ bp = Blueprint(__name__)
 
 @route(bp, "/users/me", methods=["GET"])
 def get_me() -> Any:
-    return {"user": accounts.profile(session.actor(bp.current_request).user_id)}
+    return {"user": accounts.user_view(session.actor(bp.current_request).user)}
 
 
 @route(bp, "/users/me/stats", methods=["GET"])
 def get_my_stats() -> Any:
-    return usage.stats(session.actor(bp.current_request).user_id)
+    return usage.stats(session.actor(bp.current_request).user)
 
 
 @route(bp, "/users/me", methods=["PATCH"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -32,6 +32,46 @@ class TableName:
 def connection() -> Connection:
     """The connection that transactions go through (made on first use)."""
     return Connection()
+
+
+# A partition key is at most 2048 bytes; a longer one names nothing (asking would be a 400).
+_KEY_BYTES = 2048
+_BATCH_KEYS = 100
+
+
+def read_together(wanted: Sequence[tuple[Any, Iterable[str]]]) -> list[dict[str, Any]]:
+    """Items of one or more tables by hash key, read consistently: for each ``(model, keys)``
+    asked, the items found, by key. Up to 100 keys (all tables together) take one BatchGetItem
+    round trip; another goes out only for keys DynamoDB leaves unprocessed."""
+    pending: list[tuple[str, dict[str, Any]]] = []
+    for model, keys in wanted:
+        attribute = model._hash_key_attribute()  # noqa: SLF001
+        for key in dict.fromkeys(keys):
+            if key and len(key.encode()) <= _KEY_BYTES:
+                pending.append(
+                    (model.Meta.table_name, {attribute.attr_name: {attribute.attr_type: key}})
+                )
+    raw: dict[str, list[dict[str, Any]]] = {}
+    for first in range(0, len(pending), _BATCH_KEYS):
+        asked: dict[str, Any] = {}
+        for table, item_key in pending[first : first + _BATCH_KEYS]:
+            asked.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(item_key)
+        for attempt in range(10):
+            if attempt:
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+            reply = connection().dispatch("BatchGetItem", {"RequestItems": asked})
+            for table, items in reply.get("Responses", {}).items():
+                raw.setdefault(table, []).extend(items)
+            asked = reply.get("UnprocessedKeys") or {}
+            if not asked:
+                break
+        if asked:
+            raise RuntimeError("DynamoDB left keys unprocessed ten times")
+    found: list[dict[str, Any]] = []
+    for model, _ in wanted:
+        items = (model.from_raw_data(item) for item in raw.get(model.Meta.table_name, []))
+        found.append({getattr(item, model._hash_keyname): item for item in items})  # noqa: SLF001
+    return found
 
 
 def utcnow() -> datetime:

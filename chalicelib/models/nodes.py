@@ -10,7 +10,7 @@ Names are unique per folder through ``child#{parent}#{casefolded name}`` guard i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,7 @@ from pynamodb.exceptions import DeleteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.models.base import TableName, utcnow
+from chalicelib.models.base import TableName, read_together, utcnow
 from chalicelib.models.uniques import UniqueModel, guard_key
 
 FOLDER, FILE = "folder", "file"
@@ -208,10 +208,7 @@ def get(node_id: str) -> NodeModel | None:
 
 def batch(node_ids: Iterable[str]) -> dict[str, NodeModel]:
     """The nodes that exist among ``node_ids``, read consistently, by id."""
-    ids = list(dict.fromkeys(node_ids))
-    if not ids:
-        return {}
-    return {node.node_id: node for node in NodeModel.batch_get(ids, consistent_read=True)}
+    return read_together([(NodeModel, node_ids)])[0]
 
 
 def path_ids(node: NodeModel) -> list[str]:
@@ -242,15 +239,20 @@ class Located:
         return "/" + "".join(f"{n.node_id}/" for n in self.chain)
 
 
-def locate(node_ids: Sequence[str]) -> dict[str, Located]:
-    """Each node that exists among ``node_ids`` with its chain of folders.
+def locate(
+    node_ids: Sequence[str], read: Mapping[str, NodeModel | None] | None = None
+) -> dict[str, Located]:
+    """Each node that exists among ``node_ids`` with its chain of folders; ``read`` holds
+    those of them read (consistently, None when absent) earlier in this request.
 
-        ``path`` names the ancestors, so one BatchGet usually fetches them all; ``parent_id`` is
-        what decides, so a path still being rewritten by a move costs an extra round, never a
-        wrong answer. A node whose chain is broken (a folder above it deleted for good) comes back
+    ``path`` names the ancestors, so one BatchGet usually fetches them all; ``parent_id`` is
+    what decides, so a path still being rewritten by a move costs an extra round, never a
+    wrong answer. A node whose chain is broken (a folder above it deleted for good) comes back
     marked ``broken``.
     """
-    fetched = batch(node_ids)
+    read = read or {}
+    fetched = {i: n for i, n in read.items() if n is not None}
+    fetched.update(batch(i for i in node_ids if i not in read))
     gone = set(node_ids) - fetched.keys()
     for _ in range(MAX_DEPTH + 2):
         wanted: set[str] = set()

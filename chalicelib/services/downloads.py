@@ -7,13 +7,14 @@ from typing import Any
 from chalicelib import filetypes, policy, storage
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
+from chalicelib.services.sessions import Actor
 
 
-def link(user_id: str, file_id: str, *, inline: bool = False) -> dict[str, Any]:
+def link(caller: Actor, file_id: str, *, inline: bool = False) -> dict[str, Any]:
     """``{url, expires_at}`` for a ready file the caller can see. It renders in the page only
     when asked and the type is safe (filetypes.renders_inline); anything else downloads, and
     a type that could run script is served as plain bytes."""
-    here, _ = policy.require(user_id, file_id)
+    here, _ = policy.require(caller, file_id)
     node = here.node
     if node.is_folder or node.status != "ready":
         raise NotFound("No such file.")

@@ -9,34 +9,35 @@ from chalicelib.errors import InvalidRequest, NotFound
 from chalicelib.models import nodes, tree
 from chalicelib.services import cursors, rules
 from chalicelib.services.nodes import node_view, retried
+from chalicelib.services.sessions import Actor
 
 SORTS = ("name", "-name", "created", "-created", "size", "-size")
 
 
-def create(user_id: str, *, parent_id: str, name: str) -> dict[str, Any]:
+def create(caller: Actor, *, parent_id: str, name: str) -> dict[str, Any]:
     """A new folder in a folder the caller may write to."""
     folder_name = rules.node_name(name)
 
     def attempt() -> tuple[nodes.NodeModel, str]:
-        parent, access = policy.require(user_id, parent_id, at_least="write")
+        parent, access = policy.require(caller, parent_id, at_least="write")
         if not parent.node.is_folder:
             raise NotFound("No such folder.")
         return tree.create_folder(parent, folder_name), access
 
-    node, access = retried(user_id, attempt)
+    node, access = retried(caller.user_id, attempt)
     return node_view(node, access)
 
 
 def listing(
-    user_id: str, folder_id: str, *, sort: str = "name", limit: int = 50, cursor: str | None = None
+    caller: Actor, folder_id: str, *, sort: str = "name", limit: int = 50, cursor: str | None = None
 ) -> dict[str, Any]:
     """One page of a folder: the folder, its breadcrumb, its children and the next cursor."""
     if sort not in SORTS:
         raise InvalidRequest.fields({"sort": f"one of {', '.join(SORTS)}"})
-    here, access = policy.require(user_id, folder_id)
+    here, access = policy.require(caller, folder_id)
     if not here.node.is_folder:
         raise NotFound("No such folder.")
-    scope = f"{user_id}:{folder_id}:{sort}"
+    scope = f"{caller.user_id}:{folder_id}:{sort}"
     items, last = nodes.children(
         folder_id,
         sort=sort.lstrip("-"),

@@ -11,6 +11,7 @@ from chalicelib.models import tree
 from chalicelib.models.nodes import NodeModel
 from chalicelib.services import rules
 from chalicelib.services.accounts import iso
+from chalicelib.services.sessions import Actor
 
 T = TypeVar("T")
 _ATTEMPTS = 4
@@ -84,20 +85,20 @@ def under_free_name(
             raise NameTaken("Too many things of that name are in this folder already.")
 
 
-def get(user_id: str, node_id: str) -> dict[str, Any]:
-    here, access = policy.require(user_id, node_id)
+def get(caller: Actor, node_id: str) -> dict[str, Any]:
+    here, access = policy.require(caller, node_id)
     return node_view(here.node, access)
 
 
 def update(
-    user_id: str, node_id: str, *, name: str | None = None, parent_id: str | None = None
+    caller: Actor, node_id: str, *, name: str | None = None, parent_id: str | None = None
 ) -> dict[str, Any]:
     """Rename and/or move a node the caller may write to (into a folder they may write to)."""
     new_name = rules.node_name(name) if name is not None else None
 
     def attempt() -> tuple[NodeModel, str]:
         ids = [node_id] if parent_id is None else [node_id, parent_id]
-        found = policy.visible(user_id, ids, at_least="write")
+        found = policy.visible(caller, ids, at_least="write")
         here, access = found[0]
         if here.node.parent_id is None:
             raise InvalidMove("The root folder stays where it is.")
@@ -108,15 +109,15 @@ def update(
             return tree.rename(here, target), access
         return tree.move(here, tree.Destination(found[1][0], target)), access
 
-    node, access = retried(user_id, attempt)
+    node, access = retried(caller.user_id, attempt)
     return node_view(node, access)
 
 
-def trash(user_id: str, node_id: str) -> None:
+def trash(caller: Actor, node_id: str) -> None:
     """Move a node (and what is under it) to its owner's trash."""
 
     def attempt() -> None:
-        here, _ = policy.require(user_id, node_id, at_least="write")
+        here, _ = policy.require(caller, node_id, at_least="write")
         tree.trash(here)
 
-    retried(user_id, attempt)
+    retried(caller.user_id, attempt)

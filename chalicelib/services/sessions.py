@@ -18,11 +18,13 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from chalicelib.config import get_settings
 from chalicelib.errors import AccountDisabled, NotFound, Unauthenticated
-from chalicelib.models import tokens, users
+from chalicelib.models import base, tokens, users
+from chalicelib.models.nodes import NodeModel
 from chalicelib.models.users import UserModel
 from chalicelib.services import signing
 
@@ -37,6 +39,15 @@ class Actor:
     user_id: str
     family_id: str
     is_admin: bool
+    # The user row as this request read it (consistently), and the nodes the request names,
+    # read in the same round trip (None: not there).
+    user: UserModel = field(compare=False, repr=False)
+    read: dict[str, NodeModel | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def take(self, node_ids: Iterable[str]) -> dict[str, NodeModel | None]:
+        """What was read of ``node_ids`` with the session, handed out once: an attempt that
+        runs again after a conflict must read afresh."""
+        return {i: self.read.pop(i) for i in node_ids if i in self.read}
 
 
 @dataclass(frozen=True)
@@ -96,21 +107,33 @@ def decode_access(token: str) -> dict:
         raise Unauthenticated() from exc
 
 
-def authenticate(access_token: str) -> Actor:
-    """The actor behind a valid access token whose session is still current."""
+def authenticate(access_token: str, *, nodes: Sequence[str] = ()) -> Actor:
+    """The actor behind a valid access token whose session is still current, with the
+    ``nodes`` the request names read alongside the user row.
+
+    The read is consistent: a sign-out everywhere must stop the very next request.
+    """
     claims = decode_access(access_token)
-    try:
-        # Consistent: a sign-out everywhere must stop the very next request.
-        user = UserModel.get(claims["sub"], consistent_read=True)
-    except UserModel.DoesNotExist as exc:
-        raise Unauthenticated() from exc
+    wanted = [i for i in nodes if i]
+    found_users, found_nodes = base.read_together(
+        [(UserModel, [claims["sub"]]), (NodeModel, wanted)]
+    )
+    user = found_users.get(claims["sub"])
+    if user is None:
+        raise Unauthenticated()
     if user.status != "active" or user.token_version != claims["ver"]:
         raise Unauthenticated()
     if user.revoked_sessions is not None and claims["sid"] in user.revoked_sessions.as_dict():
         raise Unauthenticated("This session has ended.")
     if user.disabled:
         raise AccountDisabled()
-    return Actor(user_id=user.user_id, family_id=claims["sid"], is_admin=bool(user.is_admin))
+    return Actor(
+        user_id=user.user_id,
+        family_id=claims["sid"],
+        is_admin=bool(user.is_admin),
+        user=user,
+        read={i: found_nodes.get(i) for i in wanted},
+    )
 
 
 def start(user: UserModel) -> Tokens:

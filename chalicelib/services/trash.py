@@ -12,6 +12,7 @@ from chalicelib.models import nodes, purge, tree
 from chalicelib.models.nodes import FILE, Located, NodeModel, path_ids
 from chalicelib.services import cursors
 from chalicelib.services.nodes import node_view, retried, under_free_name
+from chalicelib.services.sessions import Actor
 
 
 def listing(user_id: str, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
@@ -27,30 +28,30 @@ def listing(user_id: str, *, limit: int = 50, cursor: str | None = None) -> dict
     return {"items": items, "next_cursor": cursors.issue(result.last_evaluated_key, scope=scope)}
 
 
-def restore(user_id: str, node_id: str) -> dict[str, Any]:
+def restore(caller: Actor, node_id: str) -> dict[str, Any]:
     """Put a trashed node back in its old folder, or in the root when that folder is gone or
     in the trash itself; a name taken meanwhile becomes ``name (1)``."""
 
     def attempt() -> NodeModel:
-        found = policy.trashed(user_id, node_id)
+        found = policy.trashed(caller, node_id)
         node = found.node
         if node.purge_started is not None:
             raise NotFound("This is being deleted for good.")
-        dest = _restore_target(user_id, found)
+        dest = _restore_target(caller, found)
         return under_free_name(
             dest.node.node_id,
             node.name,
             lambda name: tree.restore(Located(node, ()), tree.Destination(dest, name)),
         )
 
-    return node_view(retried(user_id, attempt), "owner")
+    return node_view(retried(caller.user_id, attempt), "owner")
 
 
-def _restore_target(user_id: str, found: Located) -> Located:
+def _restore_target(caller: Actor, found: Located) -> Located:
     """The old folder when it is still there and visible, else the owner's root."""
     above = found.ancestors
     if above and not found.broken and not any(n.status == "trashed" for n in above):
-        if policy.access(user_id, above):
+        if policy.access(caller.user_id, above):
             return Located(above[-1], above[:-1])
     if above and above[0].parent_id is None:
         return Located(above[0], ())

@@ -17,6 +17,7 @@ from chalicelib.models.base import utcnow
 from chalicelib.models.nodes import Located, NodeModel
 from chalicelib.services import rules
 from chalicelib.services.nodes import first_then, node_view, retried, under_free_name
+from chalicelib.services.sessions import Actor
 
 MAX_SIZE = 5 * 1024**4  # 5 TiB, S3's largest object
 MAX_PARTS = 10_000
@@ -35,7 +36,7 @@ def part_length(node: NodeModel, number: int) -> int:
 
 
 def start(
-    user_id: str,
+    caller: Actor,
     *,
     parent_id: str,
     name: str,
@@ -47,7 +48,7 @@ def start(
     name, kind = rules.collect(
         lambda: rules.node_name(name), lambda: rules.content_type(content_type)
     )
-    parent, _ = policy.require(user_id, parent_id, at_least="write")
+    parent, _ = policy.require(caller, parent_id, at_least="write")
     if not parent.node.is_folder:
         raise NotFound("No such folder.")
     file_id = uuid.uuid4().hex
@@ -58,13 +59,13 @@ def start(
         size=size, part_size=part_size, part_count=part_count, s3_upload_id=s3_upload_id
     )
     try:
-        node = _reserve(user_id, parent, file_id, name, kind, plan, rename=on_conflict == "rename")
+        node = _reserve(caller, parent, file_id, name, kind, plan, rename=on_conflict == "rename")
     except Exception:
         storage.abort(key, s3_upload_id)
         raise
     reply: dict[str, Any] = {
         "upload_id": file_id,
-        "file": node_view(node, "owner" if node.owner_id == user_id else "write"),
+        "file": node_view(node, "owner" if node.owner_id == caller.user_id else "write"),
         "part_size": part_size,
         "part_count": part_count,
     }
@@ -76,7 +77,7 @@ def start(
 
 
 def _reserve(
-    user_id: str,
+    caller: Actor,
     parent: Located,
     file_id: str,
     name: str,
@@ -86,7 +87,7 @@ def _reserve(
     rename: bool,
 ) -> NodeModel:
     located = first_then(
-        parent, lambda: policy.require(user_id, parent.node.node_id, at_least="write")[0]
+        parent, lambda: policy.require(caller, parent.node.node_id, at_least="write")[0]
     )
 
     def attempt() -> NodeModel:
@@ -95,7 +96,12 @@ def _reserve(
             folder.node.node_id,
             name,
             lambda candidate: uploads.start(
-                folder, file_id, name=candidate, content_type=kind, plan=plan, uploaded_by=user_id
+                folder,
+                file_id,
+                name=candidate,
+                content_type=kind,
+                plan=plan,
+                uploaded_by=caller.user_id,
             ),
             rename=rename,
         )
@@ -103,19 +109,19 @@ def _reserve(
     return retried(parent.node.owner_id, attempt)
 
 
-def _pending(user_id: str, upload_id: str) -> tuple[Located, str]:
+def _pending(caller: Actor, upload_id: str) -> tuple[Located, str]:
     """An upload the caller started (or a file they may write, once it is ready), even in a
     folder trashed since it started: it finishes there and comes back with the folder."""
-    here, access = policy.require(user_id, upload_id, at_least="write", below_trash=True)
+    here, access = policy.require(caller, upload_id, at_least="write", below_trash=True)
     node = here.node
-    if node.is_folder or (node.status == "uploading" and node.uploaded_by != user_id):
+    if node.is_folder or (node.status == "uploading" and node.uploaded_by != caller.user_id):
         raise NotFound("No such upload.")
     return here, access
 
 
-def sign_parts(user_id: str, upload_id: str, part_numbers: Sequence[int]) -> dict[str, Any]:
+def sign_parts(caller: Actor, upload_id: str, part_numbers: Sequence[int]) -> dict[str, Any]:
     """Signed URLs for some parts, each with that part's exact length signed in."""
-    here, _ = _pending(user_id, upload_id)
+    here, _ = _pending(caller, upload_id)
     node = here.node
     if node.status != "uploading":
         raise NotFound("No such upload.")
@@ -140,9 +146,9 @@ def sign_parts(user_id: str, upload_id: str, part_numbers: Sequence[int]) -> dic
     return {"urls": urls, "expires_at": storage.expires_at(lifetime)}
 
 
-def parts(user_id: str, upload_id: str) -> dict[str, Any]:
+def parts(caller: Actor, upload_id: str) -> dict[str, Any]:
     """The parts S3 holds already, for a client that resumes."""
-    here, _ = _pending(user_id, upload_id)
+    here, _ = _pending(caller, upload_id)
     node = here.node
     if node.status != "uploading":
         raise NotFound("No such upload.")
@@ -156,11 +162,11 @@ def parts(user_id: str, upload_id: str) -> dict[str, Any]:
 
 
 def complete(
-    user_id: str, upload_id: str, sent: Sequence[tuple[int, str]] | None
+    caller: Actor, upload_id: str, sent: Sequence[tuple[int, str]] | None
 ) -> dict[str, Any]:
     """Join the parts, check the size against the declaration, and settle the reservation.
     Completing a completed upload answers the file again."""
-    here, access = _pending(user_id, upload_id)
+    here, access = _pending(caller, upload_id)
     node = here.node
     if node.status == "ready":
         return {"file": node_view(node, access)}
@@ -181,16 +187,16 @@ def complete(
     if size is None:
         if node.s3_upload_id is not None and not joined:
             # S3 no longer has the upload nor an object: it was aborted under us.
-            _release(user_id, here)
+            _release(caller, here)
             raise NotFound("This upload was aborted.")
         raise InvalidRequest("Nothing has been uploaded yet.")
     declared = int(node.declared_size)
     if size != declared:
-        _release(user_id, here)
+        _release(caller, here)
         storage.abort(key, node.s3_upload_id)
         raise SizeMismatch(details={"declared": declared, "received": size})
 
-    located = first_then(here, lambda: _pending(user_id, upload_id)[0])
+    located = first_then(here, lambda: _pending(caller, upload_id)[0])
 
     def settle() -> NodeModel:
         current = located()
@@ -206,9 +212,9 @@ def complete(
     return {"file": node_view(settled, access)}
 
 
-def _release(user_id: str, here: Located) -> None:
+def _release(caller: Actor, here: Located) -> None:
     """Release a pending upload's reservation, reading it again if it changed meanwhile."""
-    located = first_then(here, lambda: _pending(user_id, here.node.node_id)[0])
+    located = first_then(here, lambda: _pending(caller, here.node.node_id)[0])
 
     def attempt() -> None:
         current = located()
@@ -220,15 +226,15 @@ def _release(user_id: str, here: Located) -> None:
     retried(here.node.owner_id, attempt)
 
 
-def abort(user_id: str, upload_id: str) -> None:
+def abort(caller: Actor, upload_id: str) -> None:
     """Abort an upload: its parts are deleted and its reservation given back."""
-    here, _ = _pending(user_id, upload_id)
+    here, _ = _pending(caller, upload_id)
     node = here.node
     if node.status != "uploading":
         raise NotFound("No such upload.")
     # The reservation first: once it is released nothing can complete this upload, so
     # deleting the parts cannot race a completion.
-    _release(user_id, here)
+    _release(caller, here)
     storage.abort(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
 
 

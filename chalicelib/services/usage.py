@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import filetypes
-from chalicelib.services import accounts
+from chalicelib.models.users import UserModel
 
 
-def stats(user_id: str) -> dict[str, Any]:
-    """The caller's quota, usage (trash included: it is still stored) and how much of it is
-    in the trash, files and folders, files and bytes by category, and what uploads in
-    progress hold reserved."""
-    user = accounts.load(user_id)
+def stats(user: UserModel) -> dict[str, Any]:
+    """A user's quota, usage (trash included: it is still stored) and how much of it is in
+    the trash, files and folders, files and bytes by category, and what uploads in progress
+    hold reserved, from their row as read (consistently) this request."""
     return {
         "quota_bytes": int(user.quota_bytes),
         "used_bytes": int(user.used_bytes),

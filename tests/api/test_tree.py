@@ -777,6 +777,7 @@ def test_renaming_or_moving_someone_elses_node_is_404(untouched, neighbour, node
     [
         pytest.param(UNKNOWN_ID, {"parent_id": "Untouched"}, id="unknown-node"),
         pytest.param("nope", {"parent_id": "Untouched"}, id="unknown-node-not-hex"),
+        pytest.param("n" * 3000, {"parent_id": "Untouched"}, id="an-id-longer-than-a-key"),
         pytest.param(UNKNOWN_ID, {"name": "x"}, id="rename-an-unknown-node"),
         pytest.param("Untouched/Child", {"parent_id": UNKNOWN_ID}, id="unknown-parent"),
         pytest.param("Untouched/Child", {"parent_id": "nope"}, id="unknown-parent-not-hex"),

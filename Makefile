@@ -8,7 +8,7 @@ PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
 
-.PHONY: dev test lint bench fuzz frontend clean
+.PHONY: dev test lint bench fuzz frontend layers clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,18 @@ lint: $(VENV)/.installed frontend/node_modules/.installed
 
 test: lint frontend/dist/index.html
 	cd frontend && npm test
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 fuzz: $(VENV)/.installed
 	FUZZ_EXAMPLES=300 $(BIN)/pytest -m fuzz -p no:cacheprovider
 
 bench: $(VENV)/.installed frontend/dist/index.html
 	$(BIN)/python -m bench
+
+# The media function's ffmpeg layer, one zip per architecture, in layers/dist/.
+layers: $(VENV)/.installed
+	$(BIN)/python -m layers.ffmpeg.build --arch x86_64
+	$(BIN)/python -m layers.ffmpeg.build --arch arm64
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,9 +1,15 @@
 """teamdrive's Chalice app: a wiring table of blueprints, event handlers and schedules."""
 
+import os
+
 from chalice import Chalice, Rate
+from chalice.app import SQSEvent
 
 from chalicelib.api import auth, health, http, nodes, trash, uploads, users
-from chalicelib.services import jobs
+from chalicelib.services import jobs, media
+
+# The stage's media queue (infra/stack.yaml names it so); packaging sets STAGE.
+MEDIA_QUEUE = f"{os.environ.get('STAGE', 'dev')}-media-events"
 
 app = Chalice(app_name="teamdrive")
 app.debug = False
@@ -24,3 +30,8 @@ def jobs_hourly(event: object) -> None:  # noqa: ARG001 - the schedule's event c
 @app.schedule(Rate(1, unit=Rate.DAYS), name="jobs_daily")
 def jobs_daily(event: object) -> None:  # noqa: ARG001 - the schedule's event carries nothing
     jobs.daily()
+
+
+@app.on_sqs_message(queue=MEDIA_QUEUE, batch_size=1, name="media")
+def media_events(event: SQSEvent) -> None:
+    media.handle(record.body for record in event)

@@ -58,6 +58,13 @@ class Settings:
     download_url_ttl_s: int
     # Trashed things are deleted for good after this many days.
     trash_retention_days: int
+    # Thumbnails: the largest picture file read (bytes) and picture (pixels, a decompression
+    # bomb's guard), how long a signed thumbnail URL lives, and the ffmpeg to run (the
+    # layer's in AWS; empty: the imageio-ffmpeg wheel's).
+    media_max_image_bytes: int
+    media_max_pixels: int
+    thumbnail_url_ttl_s: int
+    ffmpeg_binary: str
 
     def table_name(self, name: str) -> str:
         return f"{self.stage}-{name}"
@@ -111,6 +118,10 @@ def load_settings(env: dict[str, str]) -> Settings:
         upload_stale_s=_int(env, "UPLOAD_STALE_S", 24 * 3600),
         download_url_ttl_s=_int(env, "DOWNLOAD_URL_TTL_S", 300),
         trash_retention_days=_int(env, "TRASH_RETENTION_DAYS", 30),
+        media_max_image_bytes=_int(env, "MEDIA_MAX_IMAGE_BYTES", 100 * MIB),
+        media_max_pixels=_int(env, "MEDIA_MAX_PIXELS", 100_000_000),
+        thumbnail_url_ttl_s=_int(env, "THUMBNAIL_URL_TTL_S", 3600),
+        ffmpeg_binary=env.get("FFMPEG_BINARY", ""),
     )
     _check_limits(settings)
     if stage not in DEVELOPMENT_STAGES:
@@ -125,6 +136,10 @@ def _check_limits(settings: Settings) -> None:
         raise ConfigError("UPLOAD_URL_TTL_S must be between 60 s and 7 days")
     if not 1 <= settings.download_url_ttl_s <= 300:
         raise ConfigError("DOWNLOAD_URL_TTL_S must be between 1 and 300 s")
+    if settings.media_max_image_bytes < 1 or not 1 <= settings.media_max_pixels <= 1_000_000_000:
+        raise ConfigError("MEDIA_MAX_IMAGE_BYTES is positive, MEDIA_MAX_PIXELS 1 to a billion")
+    if not 60 <= settings.thumbnail_url_ttl_s <= 7 * 24 * 3600:
+        raise ConfigError("THUMBNAIL_URL_TTL_S must be between 60 s and 7 days")
     if settings.upload_stale_s < 3600 or settings.trash_retention_days < 1:
         raise ConfigError("UPLOAD_STALE_S is at least an hour, TRASH_RETENTION_DAYS a day")
 

@@ -62,6 +62,21 @@ _INLINE = frozenset(
 )
 
 
+# What the media function makes thumbnails of: the pictures Pillow reads, and any video.
+_PICTURES = frozenset(
+    {
+        "image/jpeg",
+        "image/pjpeg",
+        "image/png",
+        "image/webp",
+        "image/gif",
+        "image/bmp",
+        "image/x-ms-bmp",
+        "image/tiff",
+    }
+)
+
+
 def essence(content_type: str | None) -> str:
     """``type/subtype`` in lower case, without parameters."""
     return (content_type or "").split(";", 1)[0].strip().lower()
@@ -81,3 +96,13 @@ def category(content_type: str | None) -> str:
 
 def renders_inline(content_type: str | None) -> bool:
     return essence(content_type) in _INLINE
+
+
+def thumbnailed(content_type: str | None) -> str | None:
+    """ "picture" or "video" when the media function makes thumbnails of this type, else None."""
+    kind = essence(content_type)
+    if kind in _PICTURES:
+        return "picture"
+    if kind.startswith("video/"):
+        return "video"
+    return None

@@ -19,12 +19,34 @@ from chalicelib.errors import InvalidRequest
 _CREDENTIAL_MARGIN_S = 60
 
 
+# Longest sides of the thumbnails the media function makes: a grid tile and a preview.
+THUMB_SIDES = (256, 1280)
+
+
 def file_key(owner_id: str, file_id: str) -> str:
     return f"files/{owner_id}/{file_id}"
 
 
-def owner_prefix(owner_id: str) -> str:
-    return f"files/{owner_id}/"
+def thumb_key(owner_id: str, file_id: str, side: int) -> str:
+    return f"thumbs/{owner_id}/{file_id}/{side}.webp"
+
+
+def object_keys(owner_id: str, file_id: str) -> list[str]:
+    """Every object a file may have: its bytes and its thumbnails."""
+    return [file_key(owner_id, file_id), *(thumb_key(owner_id, file_id, s) for s in THUMB_SIDES)]
+
+
+def parse_file_key(key: str) -> tuple[str, str] | None:
+    """(owner id, file id) of a file's key, or None for any other key."""
+    parts = key.split("/")
+    if len(parts) == 3 and parts[0] == "files" and all(parts[1:]):
+        return parts[1], parts[2]
+    return None
+
+
+def owner_prefixes(owner_id: str) -> tuple[str, str]:
+    """Where an owner's files and their thumbnails are."""
+    return f"files/{owner_id}/", f"thumbs/{owner_id}/"
 
 
 def _s3() -> Any:
@@ -138,15 +160,18 @@ def object_size(key: str) -> int | None:
         raise
 
 
-def abort(key: str, upload_id: str | None) -> None:
-    """Abort an open multipart upload (if any) and delete whatever object the key holds."""
+def abort(owner_id: str, file_id: str, upload_id: str | None) -> None:
+    """Abort a file's open multipart upload (if any) and delete whatever objects it has (the
+    media function may have made thumbnails of a single PUT before it was completed)."""
     if upload_id:
         try:
-            _s3().abort_multipart_upload(Bucket=_bucket(), Key=key, UploadId=upload_id)
+            _s3().abort_multipart_upload(
+                Bucket=_bucket(), Key=file_key(owner_id, file_id), UploadId=upload_id
+            )
         except Exception as exc:
             if _code(exc) != "NoSuchUpload":
                 raise
-    delete([key])
+    delete(object_keys(owner_id, file_id))
 
 
 def delete(keys: Iterable[str]) -> None:
@@ -172,6 +197,24 @@ def delete_prefix(prefix: str) -> int:
     return removed
 
 
+def read(key: str, *, limit: int) -> bytes | None:
+    """An object's bytes, or None when it is gone; more than ``limit`` bytes is ValueError."""
+    try:
+        reply = _s3().get_object(Bucket=_bucket(), Key=key)
+    except Exception as exc:
+        if _code(exc) in ("NoSuchKey", "404"):
+            return None
+        raise
+    if int(reply["ContentLength"]) > limit:
+        reply["Body"].close()
+        raise ValueError(f"{key} holds more than {limit} bytes")
+    return bytes(reply["Body"].read())
+
+
+def write(key: str, body: bytes, *, content_type: str) -> None:
+    _s3().put_object(Bucket=_bucket(), Key=key, Body=body, ContentType=content_type)
+
+
 def content_disposition(name: str, *, inline: bool) -> str:
     """RFC 6266: a plain ASCII fallback and the real name in ``filename*`` (RFC 8187)."""
     fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\%' else "_" for c in name)
@@ -186,4 +229,9 @@ def sign_get(key: str, *, disposition: str, content_type: str, lifetime_s: int) 
         "ResponseContentDisposition": disposition,
         "ResponseContentType": content_type,
     }
+    return str(_s3().generate_presigned_url("get_object", Params=params, ExpiresIn=lifetime_s))
+
+
+def sign_thumb(owner_id: str, file_id: str, side: int, *, lifetime_s: int) -> str:
+    params = {"Bucket": _bucket(), "Key": thumb_key(owner_id, file_id, side)}
     return str(_s3().generate_presigned_url("get_object", Params=params, ExpiresIn=lifetime_s))

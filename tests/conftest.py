@@ -38,6 +38,8 @@ TEST_ENV = {
     "ARGON2_MEMORY_KIB": "1024",
     # S3's real minimum part size (moto enforces it too), so multipart tests stay small.
     "UPLOAD_PART_BYTES": str(5 * 1024 * 1024),
+    # What provisioning the test stage makes (moto_stack checks it).
+    "MEDIA_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/{DEFAULT_ACCOUNT_ID}/test-media-events",
 }
 
 
@@ -73,6 +75,7 @@ def moto_stack() -> Iterator[dict[str, Any]]:
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)
         outputs = provision(session, stage="test", site_origin=SITE)
+        assert outputs["MediaQueueUrl"] == TEST_ENV["MEDIA_QUEUE_URL"], outputs["MediaQueueUrl"]
         prepare_mail(session.client("ses"), TEST_ENV["MAIL_FROM"])
         yield outputs
     reset_settings()

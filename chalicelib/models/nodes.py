@@ -109,7 +109,10 @@ class NodeModel(Model):
     # Folders: visible children, and the bytes of every ready file below.
     child_count = NumberAttribute(default=0)
     total_size = NumberAttribute(default=0)
+    # Files: the thumbnail state (chalicelib/models/media.py) and what the media function read
+    # of a picture or video: its size as shown, a video's duration and rotation.
     thumbnail: MapAttribute[str, Any] = MapAttribute(null=True)
+    media: MapAttribute[str, Any] = MapAttribute(null=True)
     # A file on its way (status "uploading"): the declared size, how it is cut, S3's id of
     # the multipart upload (none for a single PUT), and the keys of the sparse by_upload index.
     declared_size = NumberAttribute(null=True)

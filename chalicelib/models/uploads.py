@@ -34,8 +34,6 @@ from chalicelib.models.tree import (
 )
 from chalicelib.models.users import UserModel
 
-MEDIA = ("image", "video")
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -63,7 +61,7 @@ def start(
         content_type=content_type,
         uploaded_by=uploaded_by,
         # The media function makes thumbnails of photos and videos only.
-        thumbnail={"status": "pending" if filetypes.category(content_type) in MEDIA else "none"},
+        thumbnail={"status": "pending" if filetypes.thumbnailed(content_type) else "none"},
         declared_size=plan.size,
         part_size=plan.part_size,
         part_count=plan.part_count,

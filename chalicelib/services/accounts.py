@@ -218,7 +218,8 @@ def purge_closed() -> int:
     job; each step can run again after a crash). Returns how many accounts."""
     removed = 0
     for user in users.closed():
-        storage.delete_prefix(storage.owner_prefix(user.user_id))
+        for prefix in storage.owner_prefixes(user.user_id):
+            storage.delete_prefix(prefix)
         users.remove_closed(user)
         removed += 1
     return removed

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from chalicelib import policy
+from chalicelib import policy, storage
+from chalicelib.config import get_settings
 from chalicelib.errors import Conflict, InvalidMove, NameTaken
 from chalicelib.models import tree
 from chalicelib.models.nodes import NodeModel
@@ -40,12 +41,34 @@ def node_view(node: NodeModel, access: str) -> dict[str, Any]:
         view["uploaded_by"] = node.uploaded_by
     if node.trashed_at:
         view["trashed_at"] = node.trashed_at[:19] + "Z"
+    if node.media is not None:
+        view["media"] = {k: v for k, v in node.media.as_dict().items() if k in _MEDIA_FIELDS}
     return view
 
 
+_MEDIA_FIELDS = ("width", "height", "duration_s", "rotation")
+
+
 def _thumbnail(node: NodeModel) -> dict[str, Any]:
+    """The thumbnail's state; a ready one with signed URLs of the grid size (``url``, whose
+    ``width`` and ``height`` are given) and the preview size (``preview_url``)."""
     stored = node.thumbnail.as_dict() if node.thumbnail is not None else {}
-    return {"status": stored.get("status", "none")}
+    status = stored.get("status", "none")
+    if status == "failed":
+        return {"status": status, "reason": stored.get("reason", "")}
+    if status != "ready":
+        return {"status": status}
+    lifetime = storage.url_lifetime(get_settings().thumbnail_url_ttl_s)
+    grid, preview = min(storage.THUMB_SIDES), max(storage.THUMB_SIDES)
+    return {
+        "status": status,
+        "url": storage.sign_thumb(node.owner_id, node.node_id, grid, lifetime_s=lifetime),
+        "preview_url": storage.sign_thumb(
+            node.owner_id, node.node_id, preview, lifetime_s=lifetime
+        ),
+        "width": int(stored["width"]),
+        "height": int(stored["height"]),
+    }
 
 
 def retried(owner_id: str, attempt: Callable[[], T]) -> T:

@@ -90,8 +90,8 @@ def remove(top: NodeModel) -> None:
     files = [n for n in doomed if n.kind == FILE]
     for node in files:
         if node.status == "uploading" and node.s3_upload_id:
-            storage.abort(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
-    storage.delete(storage.file_key(n.owner_id, n.node_id) for n in files)
+            storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
+    storage.delete(key for n in files for key in storage.object_keys(n.owner_id, n.node_id))
     purge.remove(doomed, top_id=top.node_id)
 
 

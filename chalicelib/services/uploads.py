@@ -61,7 +61,7 @@ def start(
     try:
         node = _reserve(caller, parent, file_id, name, kind, plan, rename=on_conflict == "rename")
     except Exception:
-        storage.abort(key, s3_upload_id)
+        storage.abort(parent.node.owner_id, file_id, s3_upload_id)
         raise
     reply: dict[str, Any] = {
         "upload_id": file_id,
@@ -193,7 +193,7 @@ def complete(
     declared = int(node.declared_size)
     if size != declared:
         _release(caller, here)
-        storage.abort(key, node.s3_upload_id)
+        storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
         raise SizeMismatch(details={"declared": declared, "received": size})
 
     located = first_then(here, lambda: _pending(caller, upload_id)[0])
@@ -207,7 +207,8 @@ def complete(
     try:
         settled = retried(node.owner_id, settle)
     except NotFound:
-        storage.delete([key])  # aborted while we joined the parts: leave no object behind
+        # Aborted while we joined the parts: leave no object behind.
+        storage.delete(storage.object_keys(node.owner_id, node.node_id))
         raise
     return {"file": node_view(settled, access)}
 
@@ -235,7 +236,7 @@ def abort(caller: Actor, upload_id: str) -> None:
     # The reservation first: once it is released nothing can complete this upload, so
     # deleting the parts cannot race a completion.
     _release(caller, here)
-    storage.abort(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
+    storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
 
 
 def abort_stale() -> int:
@@ -248,6 +249,6 @@ def abort_stale() -> int:
             uploads.release(node, parent)
         except tree.Stale:
             continue  # completed or changed meanwhile; the next run looks again
-        storage.abort(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
+        storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
         aborted += 1
     return aborted

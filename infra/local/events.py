@@ -20,6 +20,8 @@ from chalice.local import LambdaContext
 
 log = logging.getLogger("teamdrive.local.events")
 
+# The app's handler of the stack's media queue (app.py names it so).
+MEDIA_HANDLER = "media"
 CRON_PERIOD_S = 24 * 3600.0  # cron schedules run once a day locally
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)", re.IGNORECASE)
@@ -202,6 +204,9 @@ def event_workers(
             )
         elif isinstance(source, SQSEventConfig):
             queue_name = source.queue or str(source.queue_arn).rsplit(":", 1)[-1]
+            if source.name == MEDIA_HANDLER and media_queue_url:
+                # Whatever stage the app was imported under, this stack's queue is the one.
+                queue_name = media_queue_url.rstrip("/").rsplit("/", 1)[-1]
             try:
                 url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
             except ClientError:
@@ -228,5 +233,5 @@ def event_workers(
             )
     media_queue = media_queue_url.rstrip("/").rsplit("/", 1)[-1]
     if media_queue and media_queue not in polled:
-        log.info("no SQS handler for %s yet: its messages stay in the queue", media_queue)
+        log.warning("no SQS handler for %s: its messages stay in the queue", media_queue)
     return workers

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from infra.local.runner import LocalStack
 from tests.live.conftest import running_stack
@@ -28,6 +29,10 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
+
+# Under `make test` the other worker keeps both cores busy: a sign-up (argon2, the local S3
+# and SES) has taken 6 s there. A page that never shows still fails, just later.
+expect.set_options(timeout=20_000)
 
 
 def _missing() -> str | None:

@@ -105,6 +105,9 @@ def test_an_integer_setting_that_is_not_an_integer_is_a_config_error(raw):
         pytest.param({"DOWNLOAD_URL_TTL_S": "0"}, id="download-url-zero"),
         pytest.param({"UPLOAD_STALE_S": "60"}, id="stale-uploads-under-an-hour"),
         pytest.param({"TRASH_RETENTION_DAYS": "0"}, id="trash-kept-no-day"),
+        pytest.param({"MEDIA_MAX_IMAGE_BYTES": "0"}, id="no-picture-small-enough"),
+        pytest.param({"MEDIA_MAX_PIXELS": "0"}, id="no-pixels-allowed"),
+        pytest.param({"THUMBNAIL_URL_TTL_S": "59"}, id="thumbnail-url-too-short"),
     ],
 )
 def test_file_limits_outside_what_s3_and_the_contract_allow_are_config_errors(changes):

@@ -1,0 +1,1 @@
+"""Lambda layers and the scripts that build them."""

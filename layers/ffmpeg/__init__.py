@@ -1,0 +1,1 @@
+"""The ffmpeg layer for the media function, built from the imageio-ffmpeg wheel."""

@@ -16,6 +16,7 @@ import math
 import os
 import re
 import statistics
+import threading
 import time
 import uuid
 from collections import Counter
@@ -137,8 +138,13 @@ def _upload_throughput(stack: Any, client: Client) -> str:
     return render(title, ["way", "seconds", "MiB/s"], rows)
 
 
+# The local runner's threads that run event handlers (infra/local/runner.py names them).
+EVENT_THREADS = "event:"
+
+
 class Calls:
-    """Counts every botocore call of the app's clients, by service and operation."""
+    """Counts every botocore call the app's clients make for requests, by service and
+    operation (the local stack's event handlers share the clients and run meanwhile)."""
 
     def __init__(self) -> None:
         self.seen: Counter[str] = Counter()
@@ -154,6 +160,8 @@ class Calls:
             client.meta.events.register("before-call.*.*", self._hook)
 
     def _hook(self, event_name: str, **_: Any) -> None:
+        if threading.current_thread().name.startswith(EVENT_THREADS):
+            return  # the media function at work on an upload's S3 event: not the request's
         _, service, operation = event_name.split(".", 2)
         self.seen[f"{service}.{operation}"] += 1
 

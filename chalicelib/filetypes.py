@@ -73,6 +73,8 @@ _PICTURES = frozenset(
         "image/bmp",
         "image/x-ms-bmp",
         "image/tiff",
+        "image/heic",
+        "image/heif",
     }
 )
 

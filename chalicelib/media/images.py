@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from typing import IO
 
 from PIL import Image, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+# HEIC/HEIF open like any other format. libheif applies the picture's own rotation and resets
+# its EXIF orientation to 1, so the orientation step below does nothing more to them.
+register_heif_opener()
 
 _ORIENTATION = 0x0112
 # EXIF orientation -> the transposes that turn the stored image upright, in order.

@@ -180,6 +180,19 @@ def test_thumbnails_are_upright_by_exif_orientation(orientation: int, stored: Si
         assert_fits(thumbnail.size, oracle.size, side)
 
 
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_a_heic_photo_is_upright_by_its_orientation(orientation: int) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = encode(quadrants((600, 400)), "HEIF", quality=95, exif=exif.tobytes())
+
+    made = make(data)
+
+    assert (made.width, made.height) == ((400, 600) if orientation in (6, 8) else (600, 400))
+    for side in SIDES:
+        assert layout(decoded(made, side)) == UPRIGHT[orientation], side
+
+
 # --- transparency -----------------------------------------------------------------------
 
 TRANSPARENT_SIZE = (1600, 1000)
@@ -433,6 +446,7 @@ FORMATS = [
     pytest.param(animated_gif, id="animated-gif-first-frame"),
     pytest.param(as_format("BMP"), id="bmp"),
     pytest.param(as_format("TIFF"), id="tiff"),
+    pytest.param(as_format("HEIF", quality=90), id="heic"),
 ]
 
 

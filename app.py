@@ -5,7 +5,7 @@ import os
 from chalice import Chalice, Rate
 from chalice.app import SQSEvent
 
-from chalicelib.api import auth, health, http, nodes, trash, uploads, users
+from chalicelib.api import auth, health, http, nodes, shares, teams, trash, uploads, users
 from chalicelib.services import jobs, media
 
 # The stage's media queue (infra/stack.yaml names it so); packaging sets STAGE.
@@ -19,12 +19,19 @@ app.register_blueprint(users.bp)
 app.register_blueprint(nodes.bp)
 app.register_blueprint(uploads.bp)
 app.register_blueprint(trash.bp)
+app.register_blueprint(teams.bp)
+app.register_blueprint(shares.bp)
 app.register_blueprint(health.bp)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="jobs_hourly")
 def jobs_hourly(event: object) -> None:  # noqa: ARG001 - the schedule's event carries nothing
     jobs.hourly()
+
+
+@app.schedule(Rate(2, unit=Rate.MINUTES), name="jobs_shares")
+def jobs_shares(event: object) -> None:  # noqa: ARG001 - the schedule's event carries nothing
+    jobs.every_two_minutes()
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="jobs_daily")

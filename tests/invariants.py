@@ -142,3 +142,45 @@ def check(user_ids: set[str] | None = None) -> None:
         elif guards.get(key) != node_id:
             problems.append(f"{node_id} ({node['name']!r}) does not hold its name guard")
     assert not problems, "\n".join(problems)
+
+
+def check_teams() -> None:
+    """Every team's member count equals its members; a member's user row names the team and
+    nobody else's does; a folder is in a team's shared sets exactly when the team has its
+    item, with the same access."""
+    items = [plain(i) for i in _scan("teams")]
+    users = users_table()
+    nodes = nodes_table()
+    problems: list[str] = []
+    teams = {i["team_id"]: i for i in items if i["item"] == "team"}
+    members: dict[str, set[str]] = defaultdict(set)
+    shared: dict[tuple[str, str], str] = {}
+    for item in items:
+        if item["item"].startswith("member#"):
+            members[item["team_id"]].add(item["person"])
+        if item["item"].startswith("folder#"):
+            shared[(item["team_id"], item["folder_id"])] = item["access"]
+    for team_id, team in teams.items():
+        if int(team.get("member_count", 0)) != len(members[team_id]):
+            problems.append(
+                f"team {team_id} count {team.get('member_count')} != {len(members[team_id])}"
+            )
+        if team.get("status") == "active" and team.get("leader_id") not in members[team_id]:
+            problems.append(f"team {team_id} leader {team.get('leader_id')} is not a member")
+    for user_id, user in users.items():
+        named = set(user.get("team_ids", []))
+        belongs = {t for t, people in members.items() if user_id in people}
+        if named != belongs:
+            problems.append(f"user {user_id} team_ids {sorted(named)} != {sorted(belongs)}")
+    for node_id, node in nodes.items():
+        for access in ("read", "write"):
+            for team_id in node.get(f"shared_{access}", []):
+                if shared.get((team_id, node_id)) != access:
+                    problems.append(
+                        f"folder {node_id} shared_{access} has {team_id} without its item"
+                    )
+    for (team_id, folder_id), access in shared.items():
+        node = nodes.get(folder_id)
+        if node is not None and team_id not in node.get(f"shared_{access}", []):
+            problems.append(f"team {team_id} item for {folder_id} ({access}) not on the folder")
+    assert not problems, "\n".join(problems)

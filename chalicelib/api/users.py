@@ -7,8 +7,8 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api import session
-from chalicelib.api.http import Body, no_content, route
-from chalicelib.services import accounts, usage
+from chalicelib.api.http import Body, list_params, no_content, query, route
+from chalicelib.services import accounts, teams, usage
 
 bp = Blueprint(__name__)
 
@@ -21,6 +21,20 @@ def get_me() -> Any:
 @route(bp, "/users/me/stats", methods=["GET"])
 def get_my_stats() -> Any:
     return usage.stats(session.actor(bp.current_request).user)
+
+
+@route(bp, "/users/me/invitations", methods=["GET"])
+def get_my_invitations() -> Any:
+    request = bp.current_request
+    caller = session.actor(request)
+    limit, cursor = list_params(request)
+    return teams.invitations(caller, limit=limit, cursor=cursor)
+
+
+@route(bp, "/users/search", methods=["GET"])
+def search_users() -> Any:
+    caller = session.actor(bp.current_request)
+    return accounts.search(caller.user_id, query(bp.current_request).get("q", ""))
 
 
 @route(bp, "/users/me", methods=["PATCH"])

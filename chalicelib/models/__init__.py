@@ -2,11 +2,13 @@
 
 from chalicelib.models.base import connection
 from chalicelib.models.nodes import NodeModel
+from chalicelib.models.shares import ShareModel
+from chalicelib.models.teams import TeamModel
 from chalicelib.models.tokens import TokenModel
 from chalicelib.models.uniques import UniqueModel
 from chalicelib.models.users import UserModel
 
-ALL = (UserModel, UniqueModel, TokenModel, NodeModel)
+ALL = (UserModel, UniqueModel, TokenModel, NodeModel, TeamModel, ShareModel)
 
 
 def reset_connections() -> None:

@@ -102,9 +102,11 @@ class Transaction:
         self._tx = tx
         self._kinds: list[str] = []
 
-    def condition_check(self, model: Any, hash_key: Any, *, condition: Any) -> None:
+    def condition_check(
+        self, model: Any, hash_key: Any, range_key: Any = None, *, condition: Any
+    ) -> None:
         self._kinds.append("check")
-        self._tx.condition_check(model, hash_key, condition=condition)
+        self._tx.condition_check(model, hash_key, range_key, condition=condition)
 
     def delete(self, item: Any, *, condition: Any = None) -> None:
         self._kinds.append("delete")

@@ -19,6 +19,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import DeleteError
@@ -113,6 +114,9 @@ class NodeModel(Model):
     # of a picture or video: its size as shown, a video's duration and rotation.
     thumbnail: MapAttribute[str, Any] = MapAttribute(null=True)
     media: MapAttribute[str, Any] = MapAttribute(null=True)
+    # Folders: the teams this folder is shared with, by access (chalicelib/models/teams.py).
+    shared_read = UnicodeSetAttribute(null=True)
+    shared_write = UnicodeSetAttribute(null=True)
     # A file on its way (status "uploading"): the declared size, how it is cut, S3's id of
     # the multipart upload (none for a single PUT), and the keys of the sparse by_upload index.
     declared_size = NumberAttribute(null=True)

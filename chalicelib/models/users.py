@@ -11,11 +11,13 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.errors import Conflict, EmailTaken, NotFound, PhoneTaken, UsernameTaken
@@ -24,12 +26,24 @@ from chalicelib.models.base import ConditionsFailed, TableName, Transaction, tra
 from chalicelib.models.uniques import UniqueModel, guard, guard_key
 
 
+class ByUsername(GlobalSecondaryIndex["UserModel"]):
+    """People by username prefix: the first letter, then the name (for inviting)."""
+
+    class Meta:
+        index_name = "by_username"
+        projection = AllProjection()
+
+    name_initial = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+
+
 class UserModel(Model):
     class Meta:
         table_name = TableName("users")
 
     user_id = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()
+    name_initial = UnicodeAttribute(null=True)
     email = UnicodeAttribute()
     email_verified = BooleanAttribute(default=False)
     password_hash = UnicodeAttribute(null=True)
@@ -70,12 +84,16 @@ class UserModel(Model):
     # While it is here nothing builds a new path for this owner (chalicelib/models/tree.py).
     moving: MapAttribute[str, Any] = MapAttribute(null=True)
     root_folder_id = UnicodeAttribute()
+    # The teams this user is a member of (chalicelib/models/teams.py keeps it).
+    team_ids = UnicodeSetAttribute(null=True)
     # Bumped to end every session at once (logout-all, password reset, deletion).
     token_version = NumberAttribute(default=0)
     # Session families ended one by one (sign-out, a replayed refresh token): family id →
     # epoch seconds. Their access tokens stop at once; an entry older than the access-token
     # lifetime has nothing left to stop and is pruned.
     revoked_sessions: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+    by_username = ByUsername()
 
 
 def _conditional_failed(exc: Exception) -> bool:
@@ -239,3 +257,15 @@ def remove_closed(user: UserModel) -> None:
     half-way leaves the row, so the next run finishes."""
     nodes.purge_owner(user.user_id)
     user.delete(condition=UserModel.status == "deleted")
+
+
+def by_username_prefix(prefix: str, *, limit: int) -> list[UserModel]:
+    """Open accounts whose username starts with ``prefix`` (lower case, not empty), in
+    username order (from the index: a new account may take a moment to appear)."""
+    found = UserModel.by_username.query(
+        prefix[0],
+        UserModel.username.startswith(prefix),
+        filter_condition=UserModel.status == "active",
+        limit=limit,
+    )
+    return list(found)

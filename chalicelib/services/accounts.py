@@ -85,6 +85,7 @@ def new_user(*, username: str, email: str, **fields: Any) -> UserModel:
     return UserModel(
         uuid.uuid4().hex,
         username=username,
+        name_initial=username[0],
         email=email,
         created_at=utcnow(),
         quota_bytes=quota,
@@ -205,11 +206,16 @@ def change_password(user_id: str, *, current: str | None, new: str, keep_session
 
 
 def delete(user_id: str, *, password: str | None) -> None:
-    """Close the account now: sessions end and its names are freed; the purge job removes the
-    rest in the background."""
+    """Close the account now: the teams it leads go to their oldest other member (or are
+    deleted), it leaves the others, its sessions end and its names are freed; the purge job
+    removes the rest in the background."""
+    # Deferred: teams reads accounts (logins, views); this is the one way back.
+    from chalicelib.services import teams
+
     user = load(user_id)
     if user.password_hash is not None:
         attempts.check_password(user, password or "", error=WrongPassword)
+    teams.hand_on(user)
     users.close(user)
 
 
@@ -223,3 +229,13 @@ def purge_closed() -> int:
         users.remove_closed(user)
         removed += 1
     return removed
+
+
+def search(caller_id: str, q: str) -> dict[str, Any]:
+    """Up to 10 other people whose username starts with ``q`` (for inviting to a team)."""
+    prefix = q.strip().lower()
+    if not 1 <= len(prefix) <= 30:
+        raise InvalidRequest.fields({"q": "1 to 30 characters of a username"})
+    found = [u for u in users.by_username_prefix(prefix, limit=11) if u.user_id != caller_id]
+    items = [{"id": u.user_id, "username": u.username, "nickname": u.nickname} for u in found]
+    return {"items": items[:10]}

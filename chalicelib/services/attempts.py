@@ -14,14 +14,21 @@ def _key(subject: str) -> str:
     return f"throttle#login#{subject}"
 
 
-def spend(subject: str) -> None:
+def spend(
+    subject: str,
+    *,
+    limit: int | None = None,
+    message: str = "Too many failed sign-ins. Try again later.",
+) -> None:
     """Count an attempt before checking it, so parallel guesses cannot all slip under the
-    limit; past the limit, refuse until the window closes (a success clears the count)."""
+    limit (``LOGIN_FAIL_LIMIT`` unless given); past it, refuse until the window closes (a
+    success clears the count)."""
     settings = get_settings()
     key = _key(subject)
-    if tokens.window_hit(key, window_s=settings.login_fail_window_s) > settings.login_fail_limit:
+    allowed = settings.login_fail_limit if limit is None else limit
+    if tokens.window_hit(key, window_s=settings.login_fail_window_s) > allowed:
         _, left = tokens.window_count(key, window_s=settings.login_fail_window_s)
-        raise RateLimited(left, "Too many failed sign-ins. Try again later.")
+        raise RateLimited(left, message)
 
 
 def clear(subject: str) -> None:

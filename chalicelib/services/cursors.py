@@ -41,3 +41,12 @@ def read(cursor: str | None, *, scope: str) -> dict[str, Any] | None:
     except (ValueError, UnicodeError) as exc:
         raise InvalidRequest.fields({"cursor": "not a cursor of this list"}) from exc
     return key
+
+
+def page(items: list[Any], *, limit: int, cursor: str | None, scope: str) -> dict[str, Any]:
+    """A page of a short list read whole, with an offset cursor (for lists bounded by design:
+    a user's teams, invitations, share links)."""
+    start = int((read(cursor, scope=scope) or {}).get("offset", 0))
+    end = start + limit
+    more = issue({"offset": end}, scope=scope) if end < len(items) else None
+    return {"items": items[start:end], "next_cursor": more}

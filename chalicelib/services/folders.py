@@ -47,7 +47,9 @@ def listing(
     )
     return {
         "folder": node_view(here.node, access),
-        "path": [{"id": n.node_id, "name": n.name} for n in here.chain],
+        "path": [
+            {"id": n.node_id, "name": n.name} for n in policy.visible_chain(caller, here.chain)
+        ],
         "items": [node_view(item, access) for item in items],
         "next_cursor": cursors.issue(last, scope=scope),
     }

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from chalicelib import logs
 from chalicelib.models import tree
-from chalicelib.services import accounts, trash, uploads
+from chalicelib.services import accounts, shares, trash, uploads
 
 
 def _run(name: str, work: Callable[[], dict[str, int]]) -> dict[str, int]:
@@ -22,6 +22,12 @@ def _run(name: str, work: Callable[[], dict[str, int]]) -> dict[str, int]:
 def hourly() -> dict[str, int]:
     """Abort uploads nobody finished, giving their space back."""
     return _run("hourly", lambda: {"uploads_aborted": uploads.abort_stale()})
+
+
+def every_two_minutes() -> dict[str, int]:
+    """Retire share links past their expiry (they stop working at expiry anyway: every
+    public request checks it; this keeps the owners' lists true)."""
+    return _run("shares", lambda: {"shares_retired": shares.retire_expired()})
 
 
 def daily() -> dict[str, int]:

@@ -130,7 +130,10 @@ def update(
             if target == here.node.name:
                 return here.node, access
             return tree.rename(here, target), access
-        return tree.move(here, tree.Destination(found[1][0], target)), access
+        destination = found[1][0]
+        if destination.node.owner_id != here.node.owner_id:
+            raise InvalidMove("Things move only within one person's drive.")
+        return tree.move(here, tree.Destination(destination, target)), access
 
     node, access = retried(caller.user_id, attempt)
     return node_view(node, access)

@@ -121,3 +121,13 @@ def content_type(value: str | None, field: str = "content_type") -> str:
     if not CONTENT_TYPE.fullmatch(essence.strip().lower()):
         raise _bad(field, "a media type such as image/jpeg, at most 255 characters")
     return essence.strip().lower() + (f";{params}" if params else "")
+
+
+def team_name(value: str, field: str = "name") -> str:
+    """A team's name: 1–100 characters once trimmed, no control character."""
+    cleaned = value.strip()
+    if not 1 <= len(cleaned) <= 100:
+        raise _bad(field, "1 to 100 characters")
+    if NAME_CONTROL.search(cleaned):
+        raise _bad(field, "must not contain control characters")
+    return cleaned

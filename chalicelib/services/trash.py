@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib import policy, storage
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
-from chalicelib.models import nodes, purge, tree
+from chalicelib.models import nodes, purge, teams, tree
 from chalicelib.models.nodes import FILE, Located, NodeModel, path_ids
 from chalicelib.services import cursors
 from chalicelib.services.nodes import node_view, retried, under_free_name
@@ -51,7 +51,7 @@ def _restore_target(caller: Actor, found: Located) -> Located:
     """The old folder when it is still there and visible, else the owner's root."""
     above = found.ancestors
     if above and not found.broken and not any(n.status == "trashed" for n in above):
-        if policy.access(caller.user_id, above):
+        if policy.access(caller, above):
             return Located(above[-1], above[:-1])
     if above and above[0].parent_id is None:
         return Located(above[0], ())
@@ -93,6 +93,9 @@ def remove(top: NodeModel) -> None:
             storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
     storage.delete(key for n in files for key in storage.object_keys(n.owner_id, n.node_id))
     purge.remove(doomed, top_id=top.node_id)
+    for folder in doomed:
+        for team_id in set(folder.shared_read or ()) | set(folder.shared_write or ()):
+            teams.unshare(team_id, folder.node_id)  # the team's entry, the folder being gone
 
 
 def _remove_retried(top: NodeModel) -> None:

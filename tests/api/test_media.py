@@ -226,15 +226,8 @@ def test_a_file_that_keeps_killing_the_function_is_failed_after_three_tries(driv
     node = drive.upload("photo.jpg", jpeg(), content_type="image/jpeg")
     queued()
     # Three claims were taken and abandoned (the function died each time, long ago).
-    dynamodb().update_item(
-        TableName=table("nodes"),
-        Key={"node_id": {"S": node["id"]}},
-        UpdateExpression="SET thumbnail = :t",
-        ExpressionAttributeValues={
-            ":t": {
-                "M": {"status": {"S": "pending"}, "claimed_at": {"N": "1000"}, "tries": {"N": "3"}}
-            }
-        },
+    set_thumbnail(
+        node["id"], {"status": {"S": "pending"}, "claimed_at": {"N": "1000"}, "tries": {"N": "3"}}
     )
 
     invoke(app_client, [event_of(drive, node["id"])])
@@ -256,6 +249,16 @@ def test_a_live_claim_of_another_delivery_is_left_to_it(drive, app_client):
     assert all(stored(k) is None for k in thumb_keys(drive, node["id"]))
 
 
+def set_thumbnail(node_id: str, state: dict[str, Any]) -> None:
+    """Put a thumbnail state straight in the table (what a past run left)."""
+    dynamodb().update_item(
+        TableName=table("nodes"),
+        Key={"node_id": {"S": node_id}},
+        UpdateExpression="SET thumbnail = :t",
+        ExpressionAttributeValues={":t": {"M": state}},
+    )
+
+
 def media_node(node_id: str) -> Any:
     from chalicelib.models import nodes
 
@@ -270,14 +273,7 @@ def test_operators_requeue_failed_thumbnails_and_they_are_made_again(drive, app_
     queued()
     node = drive.upload("photo.jpg", jpeg(), content_type="image/jpeg")
     queued()
-    dynamodb().update_item(
-        TableName=table("nodes"),
-        Key={"node_id": {"S": node["id"]}},
-        UpdateExpression="SET thumbnail = :t",
-        ExpressionAttributeValues={
-            ":t": {"M": {"status": {"S": "failed"}, "reason": {"S": "a passing outage"}}}
-        },
-    )
+    set_thumbnail(node["id"], {"status": {"S": "failed"}, "reason": {"S": "a passing outage"}})
 
     assert media_service.requeue_failed() >= 1
     bodies = deliver(app_client)

@@ -3,7 +3,7 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiClient, ApiError, loadSiteConfig, parseRetryAfter, readCookie, type User } from "./api";
+import { ApiClient, ApiError, loadSiteConfig, parseRetryAfter, queryString, readCookie, type User } from "./api";
 
 const ORIGIN = "http://teamdrive.test";
 const BASE = `${ORIGIN}/api`;
@@ -408,5 +408,54 @@ describe("loadSiteConfig", () => {
   ])("turns off Google for %s", async (_label, resolver) => {
     server.use(http.get(`${ORIGIN}/config.json`, resolver));
     await expect(loadSiteConfig(`${ORIGIN}/config.json`)).resolves.toEqual({ google_client_id: null });
+  });
+});
+
+describe("drive routes", () => {
+  it.each([
+    [{}, ""],
+    [{ sort: "-size" }, "?sort=-size"],
+    [{ q: "a b&c", cursor: null, limit: undefined }, "?q=a+b%26c"],
+    [{ cursor: "", limit: 20 }, "?limit=20"],
+  ])("builds the query of %o", (params, expected) => {
+    expect(queryString(params)).toBe(expected);
+  });
+
+  it("escapes ids in paths and passes the sort and cursor", async () => {
+    let url = "";
+    server.use(
+      http.get(`${BASE}/folders/:id`, ({ request }) => {
+        url = request.url;
+        return HttpResponse.json({ folder: {}, path: [], items: [], next_cursor: null });
+      }),
+    );
+    await client().folder("a/b?", { sort: "-created", cursor: "c1" });
+    expect(url).toBe(`${BASE}/folders/a%2Fb%3F?sort=-created&cursor=c1`);
+  });
+
+  it("asks for a download link instead of following the redirect", async () => {
+    server.use(
+      http.get(`${BASE}/files/f1/download`, ({ request }) => {
+        const redirect = new URL(request.url).searchParams.get("redirect");
+        return HttpResponse.json({
+          url: `https://s3/f1?redirect=${String(redirect)}`,
+          expires_at: "2026-11-23T12:05:00Z",
+        });
+      }),
+    );
+    expect((await client().downloadLink("f1")).url).toBe("https://s3/f1?redirect=0");
+  });
+
+  it("completes a single PUT without a body and a multipart upload with its parts", async () => {
+    const bodies: string[] = [];
+    server.use(
+      http.post(`${BASE}/uploads/:id/complete`, async ({ request }) => {
+        bodies.push(await request.text());
+        return HttpResponse.json({ file: { id: "f" } });
+      }),
+    );
+    await client().completeUpload("u1");
+    await client().completeUpload("u2", [{ part_number: 1, etag: '"e"' }]);
+    expect(bodies).toEqual(["", JSON.stringify({ parts: [{ part_number: 1, etag: '"e"' }] })]);
   });
 });

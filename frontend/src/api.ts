@@ -39,6 +39,113 @@ export interface ProfileUpdate {
   phone?: string | null;
 }
 
+export type NodeKind = "file" | "folder";
+/** What the caller may do with a node: their own, or shared with them to write or to read. */
+export type NodeAccess = "owner" | "write" | "read";
+
+export interface Thumbnail {
+  status: "pending" | "ready" | "failed" | "none";
+  /** Fits 256 px; a signed URL that lives about a minute. */
+  url?: string;
+  preview_url?: string;
+  width?: number;
+  height?: number;
+}
+
+/** A file or folder (`node` in the contract; DOM's `Node` is another thing). */
+export interface DriveNode {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  parent_id: string | null;
+  owner_id: string;
+  size: number;
+  content_type: string | null;
+  created_at: string;
+  updated_at: string;
+  status: "uploading" | "ready" | "trashed";
+  thumbnail: Thumbnail;
+  media?: { width?: number; height?: number; duration_s?: number };
+  child_count?: number;
+  total_size?: number;
+  access: NodeAccess;
+  /** Only on the top items of the trash. */
+  trashed_at?: string;
+}
+
+export interface Crumb {
+  id: string;
+  name: string;
+}
+
+/** One page of a list: `next_cursor` continues it, null at the end. */
+export interface ListPage<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface FolderPage extends ListPage<DriveNode> {
+  folder: DriveNode;
+  path: Crumb[];
+}
+
+export const SORTS = ["name", "-name", "created", "-created", "size", "-size"] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface ListParams {
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface StartUploadInput {
+  parent_id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  on_conflict?: "rename" | "fail";
+}
+
+export interface UploadStarted {
+  upload_id: string;
+  file: DriveNode;
+  part_size: number;
+  part_count: number;
+  /** A presigned PUT of the whole file, only when `part_count` is 1. */
+  url?: string;
+  expires_at?: string;
+}
+
+export interface UploadPart {
+  part_number: number;
+  etag: string;
+  size: number;
+}
+
+export interface UploadParts {
+  parts: UploadPart[];
+  part_size: number;
+  part_count: number;
+}
+
+export interface PartUrls {
+  urls: Record<string, string>;
+  expires_at: string;
+}
+
+/** `?a=1&b=2` from the values that are set, or "" when none is. */
+export function queryString(params: Record<string, string | number | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === "") continue;
+    query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text === "" ? "" : `?${text}`;
+}
+
+/** One path segment of a URL: ids are opaque, so escape them. */
+const seg = encodeURIComponent;
+
 export type ErrorDetails = Record<string, unknown> & { fields?: Record<string, string> };
 
 /** An error answer of the API, or a failure to reach it (`code: "network"`, `status: 0`). */
@@ -276,10 +383,78 @@ export class ApiClient {
   deleteMe(password?: string): Promise<void> {
     return this.request("DELETE", "/users/me", password === undefined ? {} : { password });
   }
+
+  // --- files and folders -----------------------------------------------------------------
+
+  folder(folderId: string, params: ListParams & { sort?: Sort } = {}): Promise<FolderPage> {
+    const query = queryString({ sort: params.sort, limit: params.limit, cursor: params.cursor });
+    return this.request("GET", `/folders/${seg(folderId)}${query}`);
+  }
+  createFolder(parentId: string, name: string): Promise<DriveNode> {
+    return this.request<{ node: DriveNode }>("POST", "/folders", { parent_id: parentId, name }).then(nodeOf);
+  }
+  node(nodeId: string): Promise<DriveNode> {
+    return this.request<{ node: DriveNode }>("GET", `/nodes/${seg(nodeId)}`).then(nodeOf);
+  }
+  /** Rename (`name`), move (`parent_id`), or both at once. */
+  updateNode(nodeId: string, change: { name?: string; parent_id?: string }): Promise<DriveNode> {
+    return this.request<{ node: DriveNode }>("PATCH", `/nodes/${seg(nodeId)}`, change).then(nodeOf);
+  }
+  trashNode(nodeId: string): Promise<void> {
+    return this.request("DELETE", `/nodes/${seg(nodeId)}`);
+  }
+  search(q: string, params: ListParams & { type?: string } = {}): Promise<ListPage<DriveNode>> {
+    const query = queryString({ q, type: params.type, limit: params.limit, cursor: params.cursor });
+    return this.request("GET", `/search${query}`);
+  }
+  downloadLink(fileId: string): Promise<{ url: string; expires_at: string }> {
+    return this.request("GET", `/files/${seg(fileId)}/download?redirect=0`);
+  }
+
+  // --- trash ------------------------------------------------------------------------------
+
+  trash(params: ListParams = {}): Promise<ListPage<DriveNode>> {
+    return this.request("GET", `/trash${queryString({ limit: params.limit, cursor: params.cursor })}`);
+  }
+  restore(nodeId: string): Promise<DriveNode> {
+    return this.request<{ node: DriveNode }>("POST", `/trash/${seg(nodeId)}/restore`).then(nodeOf);
+  }
+  deleteForever(nodeId: string): Promise<void> {
+    return this.request("DELETE", `/trash/${seg(nodeId)}`);
+  }
+  emptyTrash(): Promise<void> {
+    return this.request("DELETE", "/trash");
+  }
+
+  // --- uploads (the bytes go straight to S3) ----------------------------------------------
+
+  startUpload(input: StartUploadInput): Promise<UploadStarted> {
+    return this.request("POST", "/uploads", input);
+  }
+  signParts(uploadId: string, partNumbers: number[]): Promise<PartUrls> {
+    return this.request("POST", `/uploads/${seg(uploadId)}/parts`, { part_numbers: partNumbers });
+  }
+  uploadParts(uploadId: string): Promise<UploadParts> {
+    return this.request("GET", `/uploads/${seg(uploadId)}/parts`);
+  }
+  /** `parts` for a multipart upload; none for a single PUT. */
+  completeUpload(uploadId: string, parts?: { part_number: number; etag: string }[]): Promise<DriveNode> {
+    const body = parts === undefined ? undefined : { parts };
+    return this.request<{ file: DriveNode }>("POST", `/uploads/${seg(uploadId)}/complete`, body).then(
+      (reply) => reply.file,
+    );
+  }
+  abortUpload(uploadId: string): Promise<void> {
+    return this.request("DELETE", `/uploads/${seg(uploadId)}`);
+  }
 }
 
 function userOf(body: { user: User }): User {
   return body.user;
+}
+
+function nodeOf(body: { node: DriveNode }): DriveNode {
+  return body.node;
 }
 
 async function parseBody<T>(response: Response): Promise<T> {

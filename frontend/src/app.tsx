@@ -8,15 +8,21 @@ import { withFlash } from "./flash";
 import { I18nContext, rememberLang, translate, type I18n, type Lang } from "./i18n";
 import { Account } from "./pages/Account";
 import { CheckEmail } from "./pages/CheckEmail";
+import { Drive } from "./pages/Drive";
+import { UploadTray } from "./pages/drive/UploadTray";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { ForgotUsername } from "./pages/ForgotUsername";
 import { NotFound } from "./pages/NotFound";
 import { ResetPassword } from "./pages/ResetPassword";
+import { Search } from "./pages/Search";
 import { SignIn } from "./pages/SignIn";
 import { SignUp } from "./pages/SignUp";
+import { Trash } from "./pages/Trash";
 import { VerifyEmail } from "./pages/VerifyEmail";
 import { navigate, Redirect, safeNext, useLocation, type Location } from "./router";
 import { SessionContext, type Session } from "./session";
+import { UploaderContext } from "./upload-context";
+import { Uploader } from "./uploads";
 
 /** guest: only when signed out (signed-in people go on); user: only when signed in. */
 type Access = "guest" | "user" | "any";
@@ -27,7 +33,7 @@ interface Route {
 }
 
 const ROUTES: Partial<Record<string, Route>> = {
-  "/": { access: "any", render: (user) => <Redirect to={user ? "/account" : "/signin"} /> },
+  "/": { access: "any", render: (user) => <Redirect to={user ? "/drive" : "/signin"} /> },
   "/signin": { access: "guest", render: () => <SignIn /> },
   "/signup": { access: "guest", render: () => <SignUp /> },
   "/check-email": { access: "any", render: () => <CheckEmail /> },
@@ -36,7 +42,23 @@ const ROUTES: Partial<Record<string, Route>> = {
   "/forgot-password": { access: "any", render: () => <ForgotPassword /> },
   "/reset-password": { access: "any", render: () => <ResetPassword /> },
   "/account": { access: "user", render: (user) => (user ? <Account user={user} /> : <NotFound />) },
+  "/drive": { access: "user", render: (user) => (user ? <Drive user={user} folderId={null} /> : <NotFound />) },
+  "/trash": { access: "user", render: (user) => (user ? <Trash user={user} /> : <NotFound />) },
+  "/search": { access: "user", render: (user) => (user ? <Search user={user} /> : <NotFound />) },
 };
+
+/** Routes with a part of the path as a parameter: `/drive/{folder_id}`. */
+function paramRoute(path: string): Route | undefined {
+  const folder = /^\/drive\/([^/]+)$/.exec(path)?.[1];
+  if (folder === undefined) return undefined;
+  let id = folder;
+  try {
+    id = decodeURIComponent(folder);
+  } catch {
+    // Not valid escapes: the server answers 404 for such an id.
+  }
+  return { access: "user", render: (user) => (user ? <Drive user={user} folderId={id} /> : <NotFound />) };
+}
 
 function here(location: Location): string {
   return location.path + (location.query.size > 0 ? `?${location.query.toString()}` : "");
@@ -44,7 +66,7 @@ function here(location: Location): string {
 
 function pageFor(location: Location, user: User | null): JSX.Element {
   const path = location.path.length > 1 ? location.path.replace(/\/+$/, "") : location.path;
-  const route = ROUTES[path];
+  const route = ROUTES[path] ?? paramRoute(path);
   if (!route) return <NotFound />;
   if (route.access === "user" && !user) {
     return <Redirect to={`/signin?next=${encodeURIComponent(here(location))}`} />;
@@ -64,6 +86,15 @@ export function App({ config, initialUser, initialLang }: AppProps): JSX.Element
   const [user, setUser] = useState(initialUser);
   const location = useLocation();
   const signedIn = useRef(user !== null);
+  const userId = user?.id ?? null;
+  // One uploader per signed-in person: uploads go on while they move between pages.
+  const uploader = useMemo(() => (userId === null ? null : new Uploader(api, userId)), [userId]);
+  useEffect(
+    () => () => {
+      uploader?.destroy();
+    },
+    [uploader],
+  );
   signedIn.current = user !== null;
 
   useEffect(() => {
@@ -120,13 +151,16 @@ export function App({ config, initialUser, initialLang }: AppProps): JSX.Element
   return (
     <I18nContext.Provider value={i18n}>
       <SessionContext.Provider value={session}>
-        <a class="skip-link" href="#main">
-          {i18n.t("header.skip")}
-        </a>
-        <Header />
-        <main id="main" class="main" tabIndex={-1}>
-          {pageFor(location, user)}
-        </main>
+        <UploaderContext.Provider value={uploader}>
+          <a class="skip-link" href="#main">
+            {i18n.t("header.skip")}
+          </a>
+          <Header />
+          <main id="main" class="main" tabIndex={-1}>
+            {pageFor(location, user)}
+          </main>
+          <UploadTray />
+        </UploaderContext.Provider>
       </SessionContext.Provider>
     </I18nContext.Provider>
   );

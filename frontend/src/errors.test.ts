@@ -22,6 +22,13 @@ describe("describeError", () => {
     ["google_account_unverified_link", 409, "error.google_account_unverified_link"],
     ["internal", 500, "error.internal"],
     ["network", 0, "error.network"],
+    ["name_taken", 409, "error.name_taken"],
+    ["invalid_move", 400, "error.invalid_move"],
+    ["quota_exceeded", 413, "error.quota_exceeded"],
+    ["not_found", 404, "error.not_found"],
+    ["forbidden", 403, "error.forbidden"],
+    ["size_mismatch", 400, "error.size_mismatch"],
+    ["upload_failed", 0, "error.upload_failed"],
   ] as const)("translates %s", (code, status, key) => {
     expect(describeError(apiError(code, status), t, "en")).toBe(t(key));
     expect(describeError(apiError(code, status), ko, "ko")).toBe(ko(key));
@@ -48,7 +55,7 @@ describe("describeError", () => {
   });
 
   it("falls back to the server's message for codes it does not know", () => {
-    expect(describeError(apiError("quota_exceeded", 413), t, "en")).toBe("server says quota_exceeded");
+    expect(describeError(apiError("teapot", 418), t, "en")).toBe("server says teapot");
   });
 
   it("never shows a server error's own words for a 5xx", () => {

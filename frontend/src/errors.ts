@@ -19,6 +19,14 @@ const SIMPLE: Partial<Record<string, MessageKey>> = {
   unauthenticated: "error.unauthenticated",
   internal: "error.internal",
   network: "error.network",
+  name_taken: "error.name_taken",
+  invalid_move: "error.invalid_move",
+  quota_exceeded: "error.quota_exceeded",
+  not_found: "error.not_found",
+  forbidden: "error.forbidden",
+  conflict: "error.conflict",
+  size_mismatch: "error.size_mismatch",
+  upload_failed: "error.upload_failed",
 };
 
 export function describeError(error: unknown, t: Translate, lang: Lang): string {

@@ -6,12 +6,12 @@ describe("safeNext", () => {
   it.each([
     ["a path", "/account", "/account"],
     ["a path with a query", "/account?tab=1", "/account?tab=1"],
-    ["nothing", null, "/account"],
-    ["another site", "https://evil.example/", "/account"],
-    ["protocol-relative", "//evil.example/", "/account"],
-    ["backslash trick", "/\\evil.example", "/account"],
-    ["javascript URL", "javascript:alert(1)", "/account"],
-    ["relative path", "account", "/account"],
+    ["nothing", null, "/drive"],
+    ["another site", "https://evil.example/", "/drive"],
+    ["protocol-relative", "//evil.example/", "/drive"],
+    ["backslash trick", "/\\evil.example", "/drive"],
+    ["javascript URL", "javascript:alert(1)", "/drive"],
+    ["relative path", "account", "/drive"],
   ])("%s", (_label, value, expected) => {
     expect(safeNext(value)).toBe(expected);
   });

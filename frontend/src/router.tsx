@@ -62,7 +62,7 @@ export function useLocation(): Location {
  * Where to go after signing in: only a path on this site. "//host" and "/\host" are
  * other sites to a browser, so they are refused.
  */
-export function safeNext(value: string | null, fallback = "/account"): string {
+export function safeNext(value: string | null, fallback = "/drive"): string {
   if (value === null || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
     return fallback;
   }

@@ -10,6 +10,7 @@ import {
   validateConfirm,
   validateEmail,
   validateNickname,
+  validateNodeName,
   validatePassword,
   validatePhone,
   validateRequired,
@@ -220,5 +221,26 @@ describe("validateRequired", () => {
   it("needs something other than spaces", () => {
     expect(validateRequired("mina")).toBeNull();
     expect(validateRequired(" \t")).toBe("required");
+  });
+});
+
+describe("validateNodeName", () => {
+  it.each([
+    ["a plain name", "photo.jpg", null],
+    ["spaces around are trimmed", "  photo.jpg ", null],
+    ["Korean and emoji", "여름 휴가 🌊", null],
+    ["empty", "", "required"],
+    ["only spaces", "   ", "required"],
+    ["255 code points", "가".repeat(255), null],
+    ["256 code points", "가".repeat(256), "name_length"],
+    ["a slash", "a/b", "name_slash"],
+    ["a control character", "a\u0007b", "name_control"],
+    ["DEL", "a\u007fb", "name_control"],
+    ["a dot", ".", "name_dots"],
+    ["two dots", "..", "name_dots"],
+    ["three dots are fine", "...", null],
+    ["a dotfile is fine", ".env", null],
+  ])("%s", (_label, value, expected) => {
+    expect(validateNodeName(value)).toBe(expected);
   });
 });

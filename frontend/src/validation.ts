@@ -15,13 +15,18 @@ export type Problem =
   | "nickname_length"
   | "nickname_control"
   | "phone_invalid"
-  | "code_invalid";
+  | "code_invalid"
+  | "name_length"
+  | "name_slash"
+  | "name_control"
+  | "name_dots";
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 30;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 export const NICKNAME_MAX = 50;
+export const NODE_NAME_MAX = 255;
 const EMAIL_MAX = 254;
 
 export function codePoints(value: string): number {
@@ -136,4 +141,20 @@ export function validateCode(value: string): Problem | null {
 /** Only one thing to check on sign-in forms: that something was typed. */
 export function validateRequired(value: string): Problem | null {
   return value.trim() === "" ? "required" : null;
+}
+
+/** A file or folder name as typed; spaces around it are surely not meant. */
+export function normalizeNodeName(value: string): string {
+  return value.trim();
+}
+
+/** The API's rule for names: 1–255 characters, no "/" or control character, not "." or "..". */
+export function validateNodeName(value: string): Problem | null {
+  const name = normalizeNodeName(value);
+  if (name === "") return "required";
+  if (codePoints(name) > NODE_NAME_MAX) return "name_length";
+  if (name.includes("/")) return "name_slash";
+  if (/\p{Cc}/u.test(name)) return "name_control";
+  if (name === "." || name === "..") return "name_dots";
+  return null;
 }

@@ -42,6 +42,9 @@ def test_sign_up_verify_sign_in_and_out(page, site):
     shot(page, "04-signin")
     page.get_by_role("button", name="Sign in").click()
 
+    # Signing in opens the drive; the account page is a click away.
+    expect(page.get_by_role("heading", name="My drive")).to_be_visible()
+    page.goto("/account")
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     expect(page.get_by_text("minji@example.com").first).to_be_visible()
     shot(page, "05-account")

@@ -7,6 +7,8 @@ export interface ButtonProps {
   busy?: boolean;
   disabled?: boolean;
   onClick?: () => void;
+  /** A fuller name for screen readers, starting with the visible text ("Restore photo.jpg"). */
+  label?: string;
   children: ComponentChildren;
 }
 
@@ -16,6 +18,7 @@ export function Button({
   busy = false,
   disabled = false,
   onClick,
+  label,
   children,
 }: ButtonProps): JSX.Element {
   return (
@@ -24,6 +27,7 @@ export function Button({
       class={`button button--${variant}`}
       disabled={disabled || busy}
       aria-busy={busy ? "true" : undefined}
+      aria-label={label}
       onClick={onClick}
     >
       {busy && <span class="spinner" aria-hidden="true" />}

@@ -7,11 +7,15 @@ import { navigationCount } from "../router";
 export interface PageProps {
   title: string;
   intro?: ComponentChildren;
-  width?: "narrow" | "wide";
+  /** Above the heading: the drive's breadcrumbs. */
+  lead?: ComponentChildren;
+  /** Beside the heading, at the end of its line. */
+  aside?: ComponentChildren;
+  width?: "narrow" | "wide" | "full";
   children?: ComponentChildren;
 }
 
-export function Page({ title, intro, width = "narrow", children }: PageProps): JSX.Element {
+export function Page({ title, intro, lead, aside, width = "narrow", children }: PageProps): JSX.Element {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · teamdrive`;
@@ -21,9 +25,19 @@ export function Page({ title, intro, width = "narrow", children }: PageProps): J
   }, []);
   return (
     <section class={`page page--${width}`} aria-labelledby="page-title">
-      <h1 id="page-title" class="page__title" tabIndex={-1} ref={heading}>
-        {title}
-      </h1>
+      {lead}
+      {aside ? (
+        <div class="page__heading">
+          <h1 id="page-title" class="page__title" tabIndex={-1} ref={heading}>
+            {title}
+          </h1>
+          {aside}
+        </div>
+      ) : (
+        <h1 id="page-title" class="page__title" tabIndex={-1} ref={heading}>
+          {title}
+        </h1>
+      )}
       {intro && <p class="page__intro">{intro}</p>}
       {children}
     </section>

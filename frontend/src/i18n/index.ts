@@ -94,6 +94,13 @@ export function formatDate(lang: Lang, iso: string): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(date);
 }
 
+/** A day in a list: "Nov 23, 2026" / "2026. 11. 23.". */
+export function formatDay(lang: Lang, iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium" }).format(date);
+}
+
 export type Translate = (key: MessageKey, params?: Params) => string;
 
 export interface I18n {

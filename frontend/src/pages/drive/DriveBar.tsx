@@ -1,0 +1,67 @@
+// The drive's own navigation, above its pages: My drive, Trash, and the search box.
+import type { JSX } from "preact";
+import { useEffect, useId, useState } from "preact/hooks";
+import { useI18n } from "../../i18n";
+import { Link, navigate } from "../../router";
+import { Icon } from "./Icon";
+
+export function DriveBar({
+  current,
+  query = "",
+}: {
+  current: "drive" | "trash" | "search";
+  query?: string;
+}): JSX.Element {
+  const { t } = useI18n();
+  const id = useId();
+  const [q, setQ] = useState(query);
+  useEffect(() => {
+    setQ(query);
+  }, [query]);
+  return (
+    <div class="drive-bar">
+      <nav class="drive-bar__nav" aria-label={t("nav.label")}>
+        <Link href="/drive" class="drive-bar__link" aria-current={current === "drive" ? "page" : undefined}>
+          <Icon name="drive" />
+          {t("nav.drive")}
+        </Link>
+        <Link href="/trash" class="drive-bar__link" aria-current={current === "trash" ? "page" : undefined}>
+          <Icon name="trash" />
+          {t("nav.trash")}
+        </Link>
+      </nav>
+      <form
+        class="search-box"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const text = q.trim();
+          if (text !== "") navigate(`/search?q=${encodeURIComponent(text)}`);
+        }}
+      >
+        <label for={id} class="visually-hidden">
+          {t("nav.search_label")}
+        </label>
+        <span class="search-box__icon">
+          <Icon name="search" size={18} />
+        </span>
+        <input
+          id={id}
+          class="search-box__input"
+          type="search"
+          name="q"
+          value={q}
+          placeholder={t("nav.search_label")}
+          maxLength={255}
+          autoComplete="off"
+          onInput={(event) => {
+            setQ(event.currentTarget.value);
+          }}
+        />
+        <button type="submit" class="search-box__submit">
+          {t("nav.search_submit")}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -366,28 +366,20 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
                 ))}
               </select>
               <div class="segmented" role="group" aria-label={t("drive.view")}>
-                <button
-                  type="button"
-                  class="segmented__button"
-                  aria-pressed={view === "grid"}
-                  onClick={() => {
-                    chooseView("grid");
-                  }}
-                >
-                  <Icon name="grid" size={18} />
-                  <span class="visually-hidden">{t("drive.view_grid")}</span>
-                </button>
-                <button
-                  type="button"
-                  class="segmented__button"
-                  aria-pressed={view === "list"}
-                  onClick={() => {
-                    chooseView("list");
-                  }}
-                >
-                  <Icon name="list" size={18} />
-                  <span class="visually-hidden">{t("drive.view_list")}</span>
-                </button>
+                {(["grid", "list"] as const).map((choice) => (
+                  <button
+                    key={choice}
+                    type="button"
+                    class="segmented__button"
+                    aria-pressed={view === choice}
+                    onClick={() => {
+                      chooseView(choice);
+                    }}
+                  >
+                    <Icon name={choice} size={18} />
+                    <span class="visually-hidden">{t(choice === "grid" ? "drive.view_grid" : "drive.view_list")}</span>
+                  </button>
+                ))}
               </div>
             </div>
             <input

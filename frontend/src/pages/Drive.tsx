@@ -18,7 +18,7 @@ import { useUploader } from "../upload-context";
 import { Breadcrumbs, folderHref } from "./drive/Breadcrumbs";
 import { DriveBar } from "./drive/DriveBar";
 import { Icon } from "./drive/Icon";
-import { ItemGrid, ItemList, SelectAll } from "./drive/Items";
+import { ItemGrid, ItemList, SelectAll, type ItemsProps } from "./drive/Items";
 import { MoveDialog } from "./drive/MoveDialog";
 import { NameDialog } from "./drive/NameDialog";
 import { Unfinished } from "./drive/Unfinished";
@@ -272,6 +272,16 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
 
   const failed = folder.status === "failed";
   const missing = failed && folder.error instanceof ApiError && folder.error.status === 404;
+  // What the grid and the list both show.
+  const shown: ItemsProps = {
+    items,
+    selected,
+    onSelect: select,
+    onSelectAll: selectAll,
+    actionsFor,
+    onDownload: download,
+    hrefOf: (node) => folderHref(node.id, rootId, sortQuery),
+  };
 
   return (
     <div class={`drive${dragging ? " is-dragging" : ""}`} {...dropProps}>
@@ -464,24 +474,10 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
         {here &&
           items.length > 0 &&
           (view === "grid" ? (
-            <ItemGrid
-              items={items}
-              selected={selected}
-              onSelect={select}
-              onSelectAll={selectAll}
-              actionsFor={actionsFor}
-              onDownload={download}
-              hrefOf={(node) => folderHref(node.id, rootId, sortQuery)}
-            />
+            <ItemGrid {...shown} />
           ) : (
             <ItemList
-              items={items}
-              selected={selected}
-              onSelect={select}
-              onSelectAll={selectAll}
-              actionsFor={actionsFor}
-              onDownload={download}
-              hrefOf={(node) => folderHref(node.id, rootId, sortQuery)}
+              {...shown}
               sort={sort}
               onSort={setSort}
             />

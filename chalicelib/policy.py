@@ -11,7 +11,8 @@ NotFound, never Forbidden, so ids reveal nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from chalicelib.errors import Forbidden, NotFound
@@ -55,6 +56,51 @@ def visible_chain(caller: Actor, chain: Sequence[NodeModel]) -> Sequence[NodeMod
     if chain and chain[-1].owner_id == caller.user_id:
         return chain
     return chain[_through_teams(caller, chain)[0] :]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The folders of others that the caller's teams give them, as search walks them: each
+    with the access it gives by itself, so a node below any of them is answered from its path
+    (same owner, path below the folder's) without reading its chain."""
+
+    grants: tuple[tuple[NodeModel, Access], ...]
+
+    @property
+    def tops(self) -> list[NodeModel]:
+        """The outermost of them (none of the others above it), in id order: every node the
+        caller reaches through a team is in exactly one top's subtree."""
+        folders = [folder for folder, _ in self.grants]
+        return sorted(
+            (f for f in folders if not any(g is not f and _below(f, g) for g in folders)),
+            key=lambda f: f.node_id,
+        )
+
+    def access(self, node: NodeModel) -> Access | None:
+        """The best access any of them above (or at) ``node`` gives."""
+        best: Access | None = None
+        for folder, granted in self.grants:
+            if _below(node, folder) and (best is None or RANKS[granted] > RANKS[best]):
+                best = granted
+        return best
+
+
+def _below(node: NodeModel, folder: NodeModel) -> bool:
+    return node.owner_id == folder.owner_id and node.path.startswith(folder.path)
+
+
+def reach(caller: Actor, folders: Iterable[NodeModel]) -> Reach:
+    """Of ``folders`` (those shared with the caller's teams), the ones that give the caller
+    access and are not theirs. A folder in the trash gives nothing; one below a trashed folder
+    still counts here, and the caller of this leaves out what is under the trash."""
+    grants = []
+    for folder in folders:
+        if folder.owner_id == caller.user_id or folder.status != "ready":
+            continue
+        granted = _through_teams(caller, [folder])[1]
+        if granted is not None:
+            grants.append((folder, granted))
+    return Reach(tuple(grants))
 
 
 def _not_found() -> NotFound:

@@ -66,7 +66,7 @@ def search_nodes() -> Any:
     limit, cursor = list_params(request)
     params = query(request)
     return search.search(
-        caller.user_id, params.get("q", ""), kind=params.get("type"), limit=limit, cursor=cursor
+        caller, params.get("q", ""), kind=params.get("type"), limit=limit, cursor=cursor
     )
 
 

@@ -20,7 +20,7 @@ let go, and a deletion that stops half-way is finished by running it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -118,6 +118,16 @@ def teams(team_ids: set[str]) -> list[TeamModel]:
     if not team_ids:
         return []
     return list(TeamModel.batch_get([(t, TEAM) for t in team_ids], consistent_read=True))
+
+
+def shared_folders(team_ids: Iterable[str]) -> list[TeamModel]:
+    """The shared-folder items of these teams: one Query each (a user is in at most
+    ``MAX_TEAMS``; see chalicelib/services/teams.py)."""
+    return [
+        item
+        for team_id in sorted(team_ids)
+        for item in TeamModel.query(team_id, TeamModel.item.startswith("folder#"))
+    ]
 
 
 def of_person(user_id: str) -> Iterator[TeamModel]:

@@ -470,8 +470,6 @@ class Case:
     # For a read: whether the reply shows the thing in question, and to whom it should.
     shows: Callable[[Cell], bool] | None = None
     shown_to: frozenset[str] = frozenset()
-    # The cells where the app answers otherwise than the contract: role → why.
-    xfail: dict[str, str] = field(default_factory=dict)
 
     @property
     def expected(self) -> dict[str | None, int | None]:
@@ -497,10 +495,6 @@ def anyone(status: int) -> tuple[int, ...]:
 
 
 SEEING = frozenset({READER, WRITER, LEADER, OWNER})
-SEARCH_SCOPE = (
-    "search reads only the caller's own nodes (services/search.py, as the README says); "
-    "API.md and openapi.yaml say the nodes the caller can see, which a shared f is"
-)
 
 # Columns:  anon, stranger, invitee, read-member, write-member, leader, owner, admin.
 # fmt: off
@@ -525,8 +519,7 @@ TABLE: tuple[Case, ...] = (
     Case("GET-file-download", "GET", "/files/{f}/download?redirect=0", None,
          (401, 404, 404, 200, 200, 200, 200, 404)),
     Case("GET-search", "GET", "/search?q={f_key}", None,
-         anyone(200), shows=listed("id", "f"), shown_to=SEEING,
-         xfail={READER: SEARCH_SCOPE, WRITER: SEARCH_SCOPE, LEADER: SEARCH_SCOPE}),
+         anyone(200), shows=listed("id", "f"), shown_to=SEEING),
     # Uploads into F. One in progress is its sender's alone: the owner's, or the write member's.
     Case("POST-upload", "POST", "/uploads",
          {"parent_id": "{box}", "name": "{name}", "size": 5, "content_type": "text/plain"},
@@ -641,18 +634,7 @@ def fill(template: Any, values: dict[str, Any]) -> Any:
 
 
 def cells() -> list[Any]:
-    return [
-        pytest.param(
-            case,
-            role,
-            id=f"{case.id}[{role}]",
-            marks=[pytest.mark.xfail(strict=True, reason=case.xfail[role])]
-            if role in case.xfail
-            else [],
-        )
-        for case in TABLE
-        for role in ROLES
-    ]
+    return [pytest.param(case, role, id=f"{case.id}[{role}]") for case in TABLE for role in ROLES]
 
 
 # --- The tests -------------------------------------------------------------------------------
@@ -687,7 +669,7 @@ def test_every_row_has_a_status_for_each_of_the_eight_roles():
     for case in TABLE:
         assert list(case.expected) == list(ROLES), case.id
         assert all(isinstance(s, int) for s in case.expected.values()), case.id
-        assert set(case.xfail) <= set(ROLES) and case.shown_to <= set(ROLES), case.id
+        assert case.shown_to <= set(ROLES), case.id
     assert len({case.id for case in TABLE}) == len(TABLE)
 
 

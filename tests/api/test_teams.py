@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
+from chalicelib.services import search
 from tests import invariants
 from tests.client import assert_error
-from tests.drives import UNKNOWN_ID, Account, Drive
+from tests.drives import UNKNOWN_ID, Account, Drive, follow_cursors
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
@@ -500,3 +502,132 @@ def test_a_link_made_by_a_member_stops_when_they_leave(person, new_api):
 
     assert_error(anyone.get(f"/public/shares/{token}"), 404, "not_found")
     assert_error(anyone.post(f"/public/shares/{token}/download", {}), 404, "not_found")
+
+
+# --- Search reaches what teams share ---------------------------------------------------------
+
+
+def found(drive: Drive, q: str, *, limit: int = 50) -> dict[str, str]:
+    """Every match of a search, following the cursors: id → access (each id once)."""
+    items = follow_cursors(
+        lambda **params: drive.client.get(f"/search?{urlencode(params)}"), limit=limit, q=q
+    )
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids)), "a match was listed twice"
+    return {item["id"]: item["access"] for item in items}
+
+
+def test_a_member_finds_what_a_team_shares_and_nothing_above_or_beside_it(crew):
+    leader, member, shared, inner, doc = (
+        crew[k] for k in ("leader", "member", "shared", "inner", "doc")
+    )
+    deeper = leader.upload("plan B.txt", b"b", inner["id"], "text/plain")
+    leader.upload("plan C.txt", b"c", leader.home, "text/plain")  # the leader's, not shared
+
+    assert found(member, "plan") == {doc["id"]: "read", deeper["id"]: "read"}
+    assert found(member, "shared") == {shared["id"]: "read"}
+    for outsider in ("invitee", "stranger"):
+        assert found(crew[outsider], "plan") == {}
+    # The owner finds their own once, though it is shared too.
+    assert set(found(leader, "plan").values()) == {"owner"}
+    assert len(found(leader, "plan")) == 3
+
+
+def test_a_node_below_two_shared_folders_is_found_once_with_the_better_access(crew):
+    leader, member, team, inner = crew["leader"], crew["member"], crew["team"], crew["inner"]
+    deeper = leader.upload("plan B.txt", b"b", inner["id"], "text/plain")
+    share(team, leader, inner["id"], "write")
+
+    assert found(member, "plan") == {crew["doc"]["id"]: "read", deeper["id"]: "write"}
+    assert found(member, "inner") == {inner["id"]: "write"}
+
+
+def test_search_leaves_out_what_is_in_the_trash_of_a_shared_folder(crew):
+    leader, member, inner = crew["leader"], crew["member"], crew["inner"]
+    deeper = leader.upload("plan B.txt", b"b", inner["id"], "text/plain")
+
+    leader.trash(inner["id"])
+    assert found(member, "plan") == {crew["doc"]["id"]: "read"}
+    leader.trash(crew["shared"]["id"])
+    assert found(member, "plan") == {}
+
+    for node in (crew["shared"], inner):
+        assert leader.client.post(f"/trash/{node['id']}/restore").status == 200
+    assert set(found(member, "plan")) == {crew["doc"]["id"], deeper["id"]}
+
+
+def test_a_removed_member_finds_nothing_shared_on_their_next_search(crew):
+    leader, member, team = crew["leader"], crew["member"], crew["team"]
+    assert found(member, "plan") != {}
+
+    assert leader.client.delete(f"/teams/{team['id']}/members/{member.user.id}").status == 204
+
+    assert found(member, "plan") == {}
+
+
+@pytest.fixture
+def reaches(person: Callable[[], Drive]) -> dict[str, Any]:
+    """A member with two matches of their own and two teams, each of whose leaders shares a
+    folder holding three matches (one of them in a subfolder): ``shared`` maps each folder's
+    id to its team, its leader and the ids of its matches."""
+    member = person()
+    mine = {member.upload(f"memo {n}.txt", b"m", None, "text/plain")["id"] for n in range(2)}
+    shared = {}
+    for name in ("North", "South"):
+        leader = person()
+        team = make_team(leader, name)
+        join(team, leader, member)
+        folder = leader.mkdir(name)["id"]
+        below = leader.mkdir("below", folder)["id"]
+        matches = {
+            leader.upload(f"memo {name} {n}.txt", b"m", parent, "text/plain")["id"]
+            for n, parent in enumerate([folder, folder, below])
+        }
+        share(team, leader, folder, "read")
+        shared[folder] = {"team": team, "leader": leader, "matches": matches}
+    return {"member": member, "mine": mine, "shared": shared}
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 50])
+def test_search_pages_through_the_callers_drive_and_every_shared_folder(reaches, limit):
+    expected = reaches["mine"].union(*(f["matches"] for f in reaches["shared"].values()))
+
+    assert set(found(reaches["member"], "memo", limit=limit)) == expected
+
+
+def test_a_cursor_goes_on_when_the_folder_it_stopped_in_is_unshared(reaches):
+    member = reaches["member"]
+    # Own matches come first, then each shared folder in the order of the folders' ids.
+    first, second = (reaches["shared"][i] for i in sorted(reaches["shared"]))
+    page = member.client.get("/search?q=memo&limit=3").json
+    assert {i["id"] for i in page["items"]} - reaches["mine"] <= first["matches"]
+
+    reply = first["leader"].client.delete(
+        f"/teams/{first['team']['id']}/shared-folders/{min(reaches['shared'])}"
+    )
+    assert reply.status == 204
+    rest = follow_cursors(
+        lambda **params: member.client.get(f"/search?{urlencode(params)}"),
+        limit=3,
+        q="memo",
+        cursor=page["next_cursor"],
+    )
+
+    assert {i["id"] for i in rest} == second["matches"]
+
+
+def test_a_search_reading_many_shared_folders_goes_on_in_the_next_request(person):
+    leader, member = person(), person()
+    team = make_team(leader)
+    join(team, leader, member)
+    matches = set()
+    # One more folder than a request reads index pages (search.PAGES: one per folder here,
+    # and one for the member's own drive).
+    for n in range(search.PAGES + 1):
+        folder = leader.mkdir(f"box {n}")["id"]
+        matches.add(leader.upload(f"memo {n}.txt", b"m", folder, "text/plain")["id"])
+        share(team, leader, folder, "read")
+
+    first = member.client.get("/search?q=memo&limit=50").json
+    assert len(first["items"]) < len(matches) and first["next_cursor"]
+    assert set(found(member, "memo")) == matches

@@ -78,6 +78,8 @@ def search(
     at = str(position.get("source", OWN))
     first = next((i for i, s in enumerate(sources) if _after(s.name, at)), len(sources))
     key = position.get("key") if first < len(sources) and sources[first].name == at else None
+    if key is not None and not _within(sources[first], key):
+        key = None  # the folder moved since: its subtree is read again from its new place
 
     found: list[dict[str, Any]] = []
     trash: dict[str, list[str]] = {}
@@ -132,6 +134,13 @@ def _after(name: str, at: str) -> bool:
     if at == OWN:
         return True
     return name != OWN and name >= at
+
+
+def _within(source: Source, key: dict[str, Any]) -> bool:
+    """Whether a cursor's key still lies in the source's subtree (DynamoDB refuses a start
+    key outside the Query's key condition)."""
+    path = key.get("path", {}).get("S", "")
+    return source.prefix is None or (isinstance(path, str) and path.startswith(source.prefix))
 
 
 def _shared(caller: Actor) -> policy.Reach:

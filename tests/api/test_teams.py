@@ -17,7 +17,7 @@ import pytest
 from chalicelib.services import search
 from tests import invariants
 from tests.client import assert_error
-from tests.drives import UNKNOWN_ID, Account, Drive, follow_cursors
+from tests.drives import UNKNOWN_ID, Account, Drive, follow_cursors, unique
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
@@ -631,3 +631,31 @@ def test_a_search_reading_many_shared_folders_goes_on_in_the_next_request(person
     first = member.client.get("/search?q=memo&limit=50").json
     assert len(first["items"]) < len(matches) and first["next_cursor"]
     assert set(found(member, "memo")) == matches
+
+
+def test_a_cursor_goes_on_when_the_shared_folder_it_stopped_in_is_moved(reaches):
+    member = reaches["member"]
+    first_id = min(reaches["shared"])
+    first = reaches["shared"][first_id]
+    page = member.client.get("/search?q=memo&limit=3").json
+    assert {i["id"] for i in page["items"]} - reaches["mine"] <= first["matches"]
+
+    leader = first["leader"]
+    # A new parent whose id sorts before the folder's, so the folder's new paths sort before
+    # the cursor's key (a cursor followed blindly would skip what is left of it).
+    elsewhere = next(
+        made
+        for made in (leader.mkdir(unique("Elsewhere"))["id"] for _ in range(64))
+        if made < first_id
+    )
+    assert leader.client.patch(f"/nodes/{first_id}", {"parent_id": elsewhere}).status == 200
+    rest = follow_cursors(
+        lambda **params: member.client.get(f"/search?{urlencode(params)}"),
+        limit=3,
+        q="memo",
+        cursor=page["next_cursor"],
+    )
+
+    # The moved folder is read again from its new place: nothing is missed.
+    shared = set().union(*(f["matches"] for f in reaches["shared"].values()))
+    assert {i["id"] for i in rest} == shared

@@ -8,7 +8,7 @@ PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
 
-.PHONY: dev test lint bench fuzz frontend layers clean
+.PHONY: dev test lint bench fuzz frontend layers package deploy clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,5 +48,25 @@ layers: $(VENV)/.installed
 	$(BIN)/python -m layers.ffmpeg.build --arch x86_64
 	$(BIN)/python -m layers.ffmpeg.build --arch arm64
 
+# ---- AWS (README: Deployment). STAGE names the Chalice stage and the stack teamdrive-$(STAGE).
+STAGE ?= dev
+LAYER_ARM64 := layers/dist/ffmpeg-arm64.zip
+
+$(LAYER_ARM64): requirements.txt requirements-dev.txt layers/ffmpeg/build.py | $(VENV)/.installed
+	$(BIN)/python -m layers.ffmpeg.build --arch arm64
+
+# dist/$(STAGE)/: Chalice's template with infra/*.yaml merged in, the code, the layer; cfn-lint'ed.
+package: $(VENV)/.installed $(LAYER_ARM64)
+	$(BIN)/python -m infra.package --stage $(STAGE)
+
+# Needs the AWS CLI and the deployer's credentials; DRY_RUN=1 prints the commands instead.
+deploy: package frontend/dist/index.html
+	$(if $(DEPLOY_BUCKET),,$(error set DEPLOY_BUCKET to a bucket for the stack's artifacts))
+	$(BIN)/python -m infra.deploy --stage $(STAGE) --bucket $(DEPLOY_BUCKET) \
+		--site-domain "$(SITE_DOMAIN)" --certificate-arn "$(SITE_CERTIFICATE_ARN)" \
+		--alarm-email "$(ALARM_EMAIL)" --mail-from "$(MAIL_FROM)" \
+		--mail-identity "$(MAIL_IDENTITY)" --google-client-id "$(GOOGLE_CLIENT_ID)" \
+		--media-concurrency "$(MEDIA_CONCURRENCY)" $(if $(DRY_RUN),--dry-run)
+
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache dist

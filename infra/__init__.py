@@ -1,1 +1,2 @@
-"""Infrastructure: the CloudFormation stack of the stateful resources and its local twin."""
+"""Infrastructure: the stage's CloudFormation (stack.yaml, functions.yaml, api-gateway.yaml),
+its local twin (local/), and the packaging and deployment that join it to Chalice's template."""

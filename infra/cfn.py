@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -249,11 +250,16 @@ class Resolver:
         names.update(_referenced_names(resource.get("Properties", {})))
         return {name for name in names if name in self.resources and name != logical_id}
 
-    def outputs(self, *, skip_unresolved: bool = False) -> dict[str, Any]:
-        """The template's Outputs, resolved; optionally leaving out those not resolvable yet."""
+    def outputs(
+        self, *, skip_unresolved: bool = False, leave_out: AbstractSet[str] = frozenset()
+    ) -> dict[str, Any]:
+        """The template's Outputs, resolved; optionally leaving out those not resolvable yet,
+        and those that name a resource in ``leave_out``."""
         values: dict[str, Any] = {}
         for name, output in self.template.get("Outputs", {}).items():
             if "Condition" in output and not self.condition(output["Condition"]):
+                continue
+            if leave_out & set(_referenced_names(output["Value"])):
                 continue
             try:
                 values[name] = self.resolve(output["Value"])

@@ -20,7 +20,9 @@ from botocore.exceptions import ClientError
 from infra.cfn import STACK_PATH, Resolver, load_template
 
 TABLE = "AWS::DynamoDB::Table"
-# Only enforced by AWS (moto ignores their conditions); the local stack has nothing to apply.
+# Only AWS has a use for these: policies (moto ignores their conditions), the CDN in front of
+# the site (the local runner serves it), alarms, their topic and the dashboard. Skipped locally,
+# with the outputs that name them.
 AWS_ONLY_TYPES = frozenset(
     {
         "AWS::S3::BucketPolicy",
@@ -28,6 +30,12 @@ AWS_ONLY_TYPES = frozenset(
         "AWS::SNS::TopicPolicy",
         "AWS::IAM::Policy",
         "AWS::IAM::ManagedPolicy",
+        "AWS::CloudFront::Distribution",
+        "AWS::CloudFront::OriginAccessControl",
+        "AWS::CloudFront::Function",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::Dashboard",
+        "AWS::SNS::Topic",
     }
 )
 
@@ -63,12 +71,14 @@ def provision(
     template_path: str | Path = STACK_PATH,
     tables_only: bool = False,
 ) -> dict[str, Any]:
-    """Create the template's resources; return its Outputs (names, URLs, ARNs) resolved."""
+    """Create the template's resources; return its Outputs (names, URLs, ARNs) resolved, but
+    those of what AWS alone has."""
     clients = _Clients(source)
     template = load_template(template_path)
     resolver = Resolver(
         template, {"Stage": stage, "SiteOrigin": site_origin}, region=clients.region
     )
+    aws_only = set()
     for logical_id in resolver.ordered():
         kind = resolver.resources[logical_id]["Type"]
         if tables_only and kind != TABLE:
@@ -77,12 +87,12 @@ def provision(
         if create is None:
             if kind not in AWS_ONLY_TYPES:
                 raise NotImplementedError(f"{logical_id}: cannot create {kind} locally")
-            resolver.define(logical_id, logical_id)
+            aws_only.add(logical_id)
             continue
         properties = resolver.resolve(resolver.resources[logical_id].get("Properties", {}))
         ref, attributes = create(clients, properties)
         resolver.define(logical_id, ref, **attributes)
-    return resolver.outputs(skip_unresolved=tables_only)
+    return resolver.outputs(skip_unresolved=tables_only, leave_out=aws_only)
 
 
 def prepare_mail(ses_client: Any, address: str) -> str:

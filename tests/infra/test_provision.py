@@ -13,7 +13,14 @@ import pytest
 from moto import mock_aws
 
 from infra.cfn import STACK_PATH, Resolver, UnresolvedError, load_template
-from infra.local.provision import prepare_mail, provision
+from infra.local.provision import (
+    AWS_ONLY_TYPES,
+    cors_rules,
+    lifecycle_rules,
+    notification_configuration,
+    prepare_mail,
+    provision,
+)
 
 STAGE = "test"
 ORIGIN = "http://localhost:8000"
@@ -152,6 +159,41 @@ def test_tables_get_the_template_keys_ttl_and_recovery(
     backups = dynamodb.describe_continuous_backups(TableName=expected["TableName"])
     recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
+    made = {
+        index["IndexName"]: (index["KeySchema"], index["Projection"])
+        for index in table.get("GlobalSecondaryIndexes", [])
+    }
+    assert made == {
+        index["IndexName"]: (index["KeySchema"], index["Projection"])
+        for index in expected.get("GlobalSecondaryIndexes", [])
+    }
+
+
+def _keys(schema: list[dict]) -> set[tuple[str, str]]:
+    return {(key["AttributeName"], key["KeyType"]) for key in schema}
+
+
+def test_the_models_keys_indexes_and_ttl_are_the_templates(settings_env) -> None:
+    from pynamodb.attributes import TTLAttribute
+
+    from chalicelib.models import ALL
+
+    tables = {
+        _table_properties(logical_id)["TableName"]: _table_properties(logical_id)
+        for logical_id in TABLES
+    }
+    assert {model.Meta.table_name for model in ALL} == set(tables)
+    for model in ALL:
+        table, schema = tables[model.Meta.table_name], model._get_schema()
+        assert _keys(schema["key_schema"]) == _keys(table["KeySchema"]), model
+        indexes = schema.get("global_secondary_indexes", [])
+        assert {index["index_name"]: _keys(index["key_schema"]) for index in indexes} == {
+            index["IndexName"]: _keys(index["KeySchema"])
+            for index in table.get("GlobalSecondaryIndexes", [])
+        }, model
+        ttl = [n for n, a in model.get_attributes().items() if isinstance(a, TTLAttribute)]
+        if ttl:
+            assert table["TimeToLiveSpecification"] == {"AttributeName": ttl[0], "Enabled": True}
 
 
 def test_tables_only_creates_nothing_but_tables(session: boto3.session.Session) -> None:
@@ -170,6 +212,35 @@ def test_outputs_name_every_resource(stack: dict[str, str]) -> None:
     assert stack["MediaDeadLetterQueueArn"].endswith(":test-media-events-dlq")
     assert stack["SigningKeySecretName"] == "teamdrive/test/signing-key"
     assert stack["SigningKeySecretArn"].startswith("arn:aws:secretsmanager:")
+
+
+def _bucket_properties() -> dict:
+    return Resolver(TEMPLATE, {"Stage": STAGE, "SiteOrigin": ORIGIN}).resolve(
+        {
+            k: v
+            for k, v in TEMPLATE["Resources"]["FilesBucket"]["Properties"].items()
+            if k != "NotificationConfiguration"
+        }  # fmt: skip
+    )
+
+
+def test_bucket_cors_lifecycle_and_notification_filter_are_the_templates(session, stack) -> None:
+    s3 = session.client("s3")
+    bucket = stack["FilesBucketName"]
+    expected = _bucket_properties()
+    assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == cors_rules(
+        expected["CorsConfiguration"]
+    )
+    assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"] == lifecycle_rules(
+        expected["LifecycleConfiguration"]
+    )
+    notification = TEMPLATE["Resources"]["FilesBucket"]["Properties"]["NotificationConfiguration"]
+    (queue,) = s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"]
+    (wanted,) = notification_configuration(notification)["QueueConfigurations"]
+    assert queue["QueueArn"] == stack["MediaQueueArn"]
+    assert queue["Events"] == wanted["Events"] == ["s3:ObjectCreated:*"]
+    assert queue["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "files/"}]
+    assert wanted["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "files/"}]
 
 
 def test_bucket_cors_lets_the_site_read_etags(session, stack) -> None:
@@ -275,7 +346,7 @@ def test_provisioning_again_keeps_the_signing_key(session, stack) -> None:
             "LambdaConfigurations",
             id="bucket-lambda-notification",
         ),
-        pytest.param("Type: AWS::SNS::Topic", "AWS::SNS::Topic", id="unknown-type"),
+        pytest.param("Type: AWS::Kinesis::Stream", "AWS::Kinesis::Stream", id="unknown-type"),
     ],
 )
 def test_what_local_mode_cannot_honour_is_refused(
@@ -296,6 +367,20 @@ def test_policies_are_skipped_locally(session: boto3.session.Session) -> None:
     kinds = {r["Type"] for r in load_template(STACK_PATH)["Resources"].values()}
     assert {"AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy"} <= kinds
     provision(session, stage=STAGE, site_origin=ORIGIN)
+
+
+def test_what_only_aws_has_is_skipped_with_its_outputs(stack) -> None:
+    # CloudFront, the alarms, their topic and the dashboard exist in AWS only; the outputs
+    # that name them are left out locally, and every other output is there.
+    resources = TEMPLATE["Resources"]
+    skipped = {k for k, r in resources.items() if r["Type"] in AWS_ONLY_TYPES}
+    assert {"SiteDistribution", "AlarmTopic", "Dashboard", "MediaDeadLettersAlarm"} <= skipped
+    assert "SiteDistributionId" not in stack and "AlarmTopicArn" not in stack
+    assert stack["SiteBucketName"] == "teamdrive-test-site"
+    assert set(stack) | {"SiteDistributionId", "SiteDistributionDomainName", "SiteUrl"} | {
+        "AlarmTopicArn",
+        "DashboardName",
+    } == set(TEMPLATE["Outputs"])
 
 
 def test_prepare_mail_verifies_the_sender_so_ses_accepts_mail(session) -> None:

@@ -5,7 +5,7 @@ import os
 from chalice import Chalice, Rate
 from chalice.app import SQSEvent
 
-from chalicelib.api import auth, health, http, nodes, shares, teams, trash, uploads, users
+from chalicelib.api import admin, auth, health, http, nodes, shares, teams, trash, uploads, users
 from chalicelib.services import jobs, media
 
 # The stage's media queue (infra/stack.yaml names it so); packaging sets STAGE.
@@ -22,6 +22,7 @@ app.register_blueprint(trash.bp)
 app.register_blueprint(teams.bp)
 app.register_blueprint(shares.bp)
 app.register_blueprint(health.bp)
+app.register_blueprint(admin.bp)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="jobs_hourly")

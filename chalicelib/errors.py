@@ -21,7 +21,8 @@
     │   ├── EmailTaken (409 email_taken)
     │   ├── PhoneTaken (409 phone_taken)
     │   ├── NameTaken (409 name_taken)
-    │   └── GoogleLinkUnverified (409 google_account_unverified_link)
+    │   ├── GoogleLinkUnverified (409 google_account_unverified_link)
+    │   └── SelfLockout (409 self_lockout: an admin disabling or demoting themselves)
     ├── Gone (410 gone)
     ├── QuotaExceeded (413 quota_exceeded)
     ├── RateLimited (429 rate_limited, carries retry_after seconds)
@@ -170,6 +171,13 @@ class GoogleLinkUnverified(Conflict):
     default_message = (
         "An account with this email exists but its address is not verified. "
         "Sign in with its password and verify the address first."
+    )
+
+
+class SelfLockout(Conflict):
+    code = "self_lockout"
+    default_message = (
+        "You cannot disable your own account or take away your own admin rights; ask another admin."
     )
 
 

@@ -178,6 +178,25 @@ def user_row(user_id: str) -> dict[str, Any]:
     return plain(item)
 
 
+def set_user_fields(user_id: str, **fields: bool | int | str) -> None:
+    """Write attributes of a user's row straight (what a bug or a crash could leave)."""
+
+    def typed(value: bool | int | str) -> dict[str, Any]:
+        if isinstance(value, bool):
+            return {"BOOL": value}
+        return {"N": str(value)} if isinstance(value, int) else {"S": value}
+
+    names = {f"#a{i}": name for i, name in enumerate(fields)}
+    values = {f":v{i}": typed(value) for i, value in enumerate(fields.values())}
+    dynamodb().update_item(
+        TableName=table("users"),
+        Key={"user_id": {"S": user_id}},
+        UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))),
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=values,
+    )
+
+
 def set_node_attribute(node_id: str, name: str, value: str) -> None:
     dynamodb().update_item(
         TableName=table("nodes"),

@@ -255,6 +255,25 @@ class Body:
             return None
         return value
 
+    def boolean(self, name: str) -> bool | None:
+        """A JSON ``true`` or ``false`` (not 0, 1 or a string); None when absent or wrong."""
+        if name not in self.data:
+            return None
+        value = self.data[name]
+        if not isinstance(value, bool):
+            self.problems[name] = "must be true or false"
+            return None
+        return value
+
+    def only(self, names: tuple[str, ...]) -> None:
+        """Refuse fields other than ``names`` (for the operators' routes, where a field that
+        is not applied must not pass for one that was), and a body with none of them."""
+        for name in self.data:
+            if name not in names:
+                self.problems[name] = "unknown field"
+        if not any(name in self.data for name in names):
+            self.problems.update(dict.fromkeys(names, "give at least one of these"))
+
     def choice(self, name: str, options: tuple[str, ...], *, default: str) -> str:
         value = self.data.get(name, default)
         if value not in options:

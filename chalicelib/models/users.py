@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pynamodb.attributes import (
@@ -56,6 +56,8 @@ class UserModel(Model):
     # "active", or "deleted" until the purge job removes what the account left behind.
     status = UnicodeAttribute(default="active")
     created_at = UTCDateTimeAttribute()
+    # When a session last started (a password, Google or token sign-in), for the operators.
+    last_sign_in_at = UTCDateTimeAttribute(null=True)
     deleted_at = UTCDateTimeAttribute(null=True)
     quota_bytes = NumberAttribute()
     used_bytes = NumberAttribute(default=0)
@@ -269,3 +271,55 @@ def by_username_prefix(prefix: str, *, limit: int) -> list[UserModel]:
         limit=limit,
     )
     return list(found)
+
+
+# The first letters a username may have, in the order DynamoDB sorts them (bytes): the
+# partitions of ``by_username``, which together list every account without a Scan.
+INITIALS = "".join(sorted("-._0123456789abcdefghijklmnopqrstuvwxyz"))
+
+
+def page_by_username(
+    initial: str, prefix: str | None, *, limit: int, start: dict[str, Any] | None
+) -> tuple[list[UserModel], dict[str, Any] | None]:
+    """Up to ``limit`` open accounts whose username starts with ``initial`` (and ``prefix``),
+    in username order, and the key to continue from (None at the end of that letter)."""
+    result = UserModel.by_username.query(
+        initial,
+        UserModel.username.startswith(prefix) if prefix else None,
+        filter_condition=UserModel.status == "active",
+        limit=limit,
+        last_evaluated_key=start,
+    )
+    found = list(result)
+    return found, result.last_evaluated_key
+
+
+def _holds(attribute: Any, value: Any) -> Condition:
+    """The row still holds ``value`` (a counter or flag never written reads as 0 or false)."""
+    if not value:
+        return attribute.does_not_exist() | (attribute == value)
+    return attribute == value
+
+
+def update_if_unchanged(
+    user_id: str, actions: Sequence[Action], *, seen: Mapping[str, Any]
+) -> UserModel | None:
+    """Apply ``actions`` to an open account whose attributes still hold what ``seen`` says
+    (name → value) and return it as written; None when one of them changed meanwhile (or
+    the account closed)."""
+    condition = UserModel.status == "active"
+    for name, value in seen.items():
+        condition &= _holds(getattr(UserModel, name), value)
+    user = UserModel(user_id)
+    try:
+        user.update(actions=list(actions), condition=condition)
+    except UpdateError as exc:
+        if _conditional_failed(exc):
+            return None
+        raise
+    return user
+
+
+def open_accounts() -> Iterator[UserModel]:
+    """Every open account (a job's or an operator's read: it scans)."""
+    return UserModel.scan(UserModel.status == "active")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from chalicelib import logs
 from chalicelib.models import tree
-from chalicelib.services import accounts, shares, trash, uploads
+from chalicelib.services import accounts, census, shares, trash, uploads
 
 
 def _run(name: str, work: Callable[[], dict[str, int]]) -> dict[str, int]:
@@ -20,8 +20,16 @@ def _run(name: str, work: Callable[[], dict[str, int]]) -> dict[str, int]:
 
 
 def hourly() -> dict[str, int]:
-    """Abort uploads nobody finished, giving their space back."""
-    return _run("hourly", lambda: {"uploads_aborted": uploads.abort_stale()})
+    """Abort uploads nobody finished, giving their space back; then count the operators'
+    numbers into their snapshot (logged as a job of its own)."""
+    result = _run("hourly", lambda: {"uploads_aborted": uploads.abort_stale()})
+    _run("stats", _census)
+    return result
+
+
+def _census() -> dict[str, int]:
+    counted = census.refresh()
+    return {name: value for name, value in counted.items() if isinstance(value, int)}
 
 
 def every_two_minutes() -> dict[str, int]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalicelib import aws, filetypes, storage
+from chalicelib import aws, filetypes, queues, storage
 from chalicelib.config import get_settings
 from chalicelib.models import media, nodes
 from chalicelib.models.nodes import NodeModel
@@ -169,7 +169,7 @@ def _video(node: NodeModel) -> dict[str, Any] | None:
 def requeue_failed() -> int:
     """Make every failed thumbnail pending again and send its file's event once more (an
     operator's job). Returns how many."""
-    queue_url = get_settings().media_queue_url
+    queue_url = queues.media_queue_url()
     sent = 0
     for node in media.failed_files():
         if not media.requeue(node):

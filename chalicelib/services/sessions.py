@@ -140,6 +140,7 @@ def start(user: UserModel) -> Tokens:
     """Open a new session family for a user who has just proved who they are."""
     family_id = uuid.uuid4().hex
     ttl = get_settings().refresh_ttl_s
+    users.update_active(user, [UserModel.last_sign_in_at.set(base.utcnow())])
     tokens.put(
         _family_key(family_id),
         ttl_s=ttl,

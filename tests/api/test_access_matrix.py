@@ -1,5 +1,6 @@
-"""The access matrix: each route of files, uploads, the trash, search, teams and share links,
-asked by each of eight roles, answers the status that TABLE gives the cell (STYLE.md, Access).
+"""The access matrix: each route of files, uploads, the trash, search, teams, share links and
+the operators, asked by each of eight roles, answers the status that TABLE gives the cell
+(STYLE.md, Access).
 
 The world is made once for the module. The owner's folder F holds a file f and a folder sub; a
 file g lies outside it. Team T is led by the leader; the read member and the owner are its
@@ -7,7 +8,8 @@ members, F is shared with it to read, and the invitee is invited but has not ans
 is led by the owner, the write member is its member, and F is shared with it to write. The
 stranger and the admin (``is_admin`` set on their row) are in no team; anonymous sends no
 session. So below F the leader and the read member read and the write member writes; in T the
-leader leads, the read member and the owner are members, and the rest are outside it.
+leader leads, the read member and the owner are members, and the rest are outside it. The
+operators' routes (``/admin``) answer the admin alone: anyone else signed in gets 403 there.
 
 A cell that changes something gets a target of its own, made before it asks, and then reads
 the target as the owner or the leader sees it: changed as asked when the cell was allowed,
@@ -27,10 +29,11 @@ import pytest
 
 from app import app
 from chalicelib.models import teams as team_items
-from chalicelib.services import teams
+from chalicelib.models import users
+from chalicelib.services import accounts, teams
 from tests import files
 from tests.client import Api, Reply, assert_error
-from tests.drives import UNKNOWN_ID, Account, Drive, dynamodb, table, unique
+from tests.drives import UNKNOWN_ID, Account, Drive, dynamodb, table, unique, user_row
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
@@ -54,6 +57,7 @@ PREFIXES = (
     "/search",
     "/users/me/invitations",
     "/users/search",
+    "/admin",
 )
 
 
@@ -292,6 +296,15 @@ def folder_shared_with_t(cell: Cell) -> dict[str, str]:
     return {"target": target}
 
 
+def account_of_its_own(cell: Cell) -> dict[str, str]:
+    """An account for an operator to change, made straight through the users model (through
+    the routes it would cost a sign-up and a verification per cell)."""
+    name = uuid.uuid4().hex[:20]
+    made = accounts.new_user(username=name, email=f"{name}@example.com", email_verified=True)
+    users.create(made)
+    return {"target": made.user_id}
+
+
 # --- What a write changes --------------------------------------------------------------------
 
 
@@ -450,6 +463,8 @@ TARGET_SHARED = Effect(shared_with_t, lambda c, before: before | {c["target"]})
 TARGET_UNSHARED = Effect(seen_by_leader, always(404), start=always(200))
 LINK_MADE = Effect(links_to_f, lambda c, before: before | {c.reply.json["share"]["id"]})
 LINK_REVOKED = Effect(link_opens, always(404), start=always(200))
+QUOTA_SET_TO = 123_456_789
+QUOTA_SET = Effect(lambda c: user_row(c["target"])["quota_bytes"], always(QUOTA_SET_TO))
 
 
 # --- The table -------------------------------------------------------------------------------
@@ -621,6 +636,14 @@ TABLE: tuple[Case, ...] = (
          (200, 200, 200, 200, 200, 200, 200, 200)),
     Case("POST-public-share-download", "POST", "/public/shares/{token}/download", None,
          (200, 200, 200, 200, 200, 200, 200, 200)),
+    # The operators' routes: the admin only; anyone else signed in is 403, never 404.
+    Case("GET-admin-users", "GET", "/admin/users?q={stranger_name}", None,
+         (401, 403, 403, 403, 403, 403, 403, 200),
+         shows=listed("id", "stranger_id"), shown_to=frozenset({ADMIN})),
+    Case("PATCH-admin-user", "PATCH", "/admin/users/{target}", {"quota_bytes": QUOTA_SET_TO},
+         (401, 403, 403, 403, 403, 403, 403, 200), fresh=account_of_its_own, effect=QUOTA_SET),
+    Case("GET-admin-stats", "GET", "/admin/stats", None,
+         (401, 403, 403, 403, 403, 403, 403, 200)),
 )
 # fmt: on
 
@@ -678,7 +701,7 @@ def pattern(route: str) -> re.Pattern[str]:
     return re.compile("[^/]+".join(re.escape(part) for part in re.split(r"\{\w+\}", route)))
 
 
-def test_every_route_of_files_uploads_trash_teams_and_shares_has_a_row():
+def test_every_route_of_files_uploads_trash_teams_shares_and_operators_has_a_row():
     routes = {
         (method, path)
         for path, methods in app.routes.items()

@@ -1,0 +1,89 @@
+"""The SQS adapter: the media queue and its dead-letter queue, found from the stage, and the
+batch calls that move messages between them.
+
+The media queue is ``MEDIA_QUEUE_URL`` or, when that is not set (a shell at the console),
+the stage's ``{stage}-media-events`` by name; its dead-letter queue is whatever its redrive
+policy names, so neither needs a setting of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.errors import NotFound
+
+# SQS's largest batch, for receiving, sending and deleting alike.
+BATCH = 10
+
+
+@dataclass(frozen=True)
+class Message:
+    body: str
+    receipt: str
+    attributes: dict[str, dict[str, object]]
+
+
+def media_queue_url() -> str:
+    """The media events queue of this stage."""
+    settings = get_settings()
+    if settings.media_queue_url:
+        return settings.media_queue_url
+    sqs = aws.client("sqs")
+    try:
+        return str(sqs.get_queue_url(QueueName=f"{settings.stage}-media-events")["QueueUrl"])
+    except sqs.exceptions.QueueDoesNotExist as exc:
+        raise NotFound(f"The stage {settings.stage!r} has no media queue.") from exc
+
+
+def dead_letter_url(queue_url: str) -> str:
+    """The dead-letter queue that ``queue_url``'s redrive policy sends messages to."""
+    sqs = aws.client("sqs")
+    found = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])
+    policy = found.get("Attributes", {}).get("RedrivePolicy")
+    if not policy:
+        raise NotFound("The media queue has no dead-letter queue.")
+    # arn:aws:sqs:{region}:{account}:{name}
+    _, _, _, _, account, name = json.loads(policy)["deadLetterTargetArn"].split(":", 5)
+    return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
+
+
+def receive(queue_url: str, *, most: int = BATCH, hide_s: int) -> list[Message]:
+    """Up to ``most`` (at most ten) messages, hidden from other readers for ``hide_s``
+    seconds. Long polling (one second) asks every SQS server, so an empty answer means the
+    queue is empty."""
+    found = aws.client("sqs").receive_message(
+        QueueUrl=queue_url,
+        MaxNumberOfMessages=max(1, min(most, BATCH)),
+        WaitTimeSeconds=1,
+        VisibilityTimeout=hide_s,
+        MessageAttributeNames=["All"],
+    )
+    return [
+        Message(m["Body"], m["ReceiptHandle"], m.get("MessageAttributes") or {})
+        for m in found.get("Messages", [])
+    ]
+
+
+def send(queue_url: str, messages: Sequence[Message]) -> list[int]:
+    """Send copies of ``messages`` (at most ten); the positions of those SQS accepted."""
+    entries = []
+    for i, message in enumerate(messages):
+        entry: dict[str, object] = {"Id": str(i), "MessageBody": message.body}
+        if message.attributes:
+            entry["MessageAttributes"] = message.attributes
+        entries.append(entry)
+    reply = aws.client("sqs").send_message_batch(QueueUrl=queue_url, Entries=entries)
+    return sorted(int(ok["Id"]) for ok in reply.get("Successful", []))
+
+
+def delete(queue_url: str, messages: Sequence[Message]) -> int:
+    """Delete ``messages`` (at most ten) by their receipts; how many SQS deleted."""
+    if not messages:
+        return 0
+    entries = [{"Id": str(i), "ReceiptHandle": m.receipt} for i, m in enumerate(messages)]
+    reply = aws.client("sqs").delete_message_batch(QueueUrl=queue_url, Entries=entries)
+    return len(reply.get("Successful", []))

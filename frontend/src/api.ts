@@ -132,6 +132,136 @@ export interface PartUrls {
   expires_at: string;
 }
 
+/** Someone as other people see them; `username` and `nickname` are null once they left. */
+export interface Person {
+  id: string;
+  username: string | null;
+  nickname: string | null;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  leader_id: string;
+  member_count: number;
+  created_at: string;
+}
+
+export interface TeamMember extends Person {
+  role: "leader" | "member";
+  joined_at: string;
+}
+
+export interface TeamInvitation {
+  user: Person;
+  invited_at: string;
+}
+
+export type FolderAccess = "read" | "write";
+
+export interface SharedFolder {
+  folder_id: string;
+  name: string;
+  access: FolderAccess;
+  owner_id: string;
+  shared_by: Person;
+  shared_at: string;
+}
+
+export interface TeamDetail {
+  team: Team;
+  members: TeamMember[];
+  /** Only for the leader. */
+  invitations?: TeamInvitation[];
+  shared_folders: SharedFolder[];
+}
+
+/** An invitation for the signed-in person. */
+export interface PendingInvitation {
+  team: Team;
+  invited_by: Person;
+  invited_at: string;
+}
+
+export interface TypeUsage {
+  count: number;
+  bytes: number;
+}
+
+export const USAGE_TYPES = ["image", "video", "audio", "document", "archive", "other"] as const;
+export type UsageType = (typeof USAGE_TYPES)[number];
+
+export interface UsageStats {
+  quota_bytes: number;
+  used_bytes: number;
+  trash_bytes: number;
+  file_count: number;
+  folder_count: number;
+  by_type: Record<UsageType, TypeUsage>;
+  reserved_bytes?: number;
+  free_bytes?: number;
+}
+
+export type ShareStatus = "active" | "revoked" | "expired" | "used_up";
+
+/** A share link as its maker sees it (never its token). */
+export interface Share {
+  id: string;
+  node_id: string;
+  created_at: string;
+  expires_at: string;
+  password_required: boolean;
+  max_downloads: number | null;
+  downloads: number;
+  status: ShareStatus;
+}
+
+export interface NewShare {
+  node_id: string;
+  expires_in: number;
+  password?: string;
+  max_downloads?: number;
+}
+
+export interface PublicItem {
+  id: string;
+  name: string;
+  kind: NodeKind;
+  size: number;
+  content_type: string | null;
+  updated_at: string;
+  thumbnail_url?: string;
+}
+
+/** What a share link shows; `items`, `next_cursor` and `path` only for an open folder. */
+export interface PublicShare extends PublicItem {
+  expires_at: string;
+  password_required: boolean;
+  items?: PublicItem[];
+  next_cursor?: string | null;
+  path?: Crumb[];
+}
+
+export interface AdminStats {
+  users: number;
+  files: number;
+  bytes: number;
+  pending_uploads: number;
+  failed_thumbnails: number;
+  computed_at: string;
+}
+
+/** An account as operators see it. */
+export interface AdminUser extends User {
+  disabled: boolean;
+}
+
+export interface AdminUserChange {
+  quota_bytes?: number;
+  disabled?: boolean;
+  is_admin?: boolean;
+}
+
 /** `?a=1&b=2` from the values that are set, or "" when none is. */
 export function queryString(params: Record<string, string | number | null | undefined>): string {
   const query = new URLSearchParams();
@@ -179,6 +309,7 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export const CSRF_COOKIE = "td_csrf";
 export const CSRF_HEADER = "X-CSRF-Token";
+export const SHARE_PASSWORD_HEADER = "X-Share-Password";
 
 function documentCookies(): string {
   return typeof document === "undefined" ? "" : document.cookie;
@@ -277,8 +408,8 @@ export class ApiClient {
   }
 
   /** Sends one request; answers the parsed JSON body (undefined for an empty one). */
-  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, body);
+  async request<T>(method: Method, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+    const response = await this.send(method, path, body, extra);
     if (response.ok) return parseBody<T>(response);
 
     if (response.status === 401 && !path.startsWith("/auth/")) {
@@ -289,7 +420,7 @@ export class ApiClient {
         this.onSessionExpired();
         throw first;
       }
-      const retried = await this.send(method, path, body);
+      const retried = await this.send(method, path, body, extra);
       if (retried.ok) return parseBody<T>(retried);
       throw await errorFromResponse(retried);
     }
@@ -307,8 +438,13 @@ export class ApiClient {
     return this.refreshing;
   }
 
-  private async send(method: Method, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+  private async send(
+    method: Method,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...extra, Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") {
       const token = readCookie(CSRF_COOKIE);
@@ -426,6 +562,104 @@ export class ApiClient {
     return this.request("DELETE", "/trash");
   }
 
+  // --- teams ------------------------------------------------------------------------------
+
+  teams(params: ListParams = {}): Promise<ListPage<Team>> {
+    return this.request("GET", `/teams${queryString({ limit: params.limit, cursor: params.cursor })}`);
+  }
+  createTeam(name: string): Promise<Team> {
+    return this.request<{ team: Team }>("POST", "/teams", { name }).then(teamOf);
+  }
+  team(teamId: string): Promise<TeamDetail> {
+    return this.request("GET", `/teams/${seg(teamId)}`);
+  }
+  /** Rename (`name`) or hand the team to another member (`leader_id`). */
+  updateTeam(teamId: string, change: { name?: string; leader_id?: string }): Promise<Team> {
+    return this.request<{ team: Team }>("PATCH", `/teams/${seg(teamId)}`, change).then(teamOf);
+  }
+  deleteTeam(teamId: string): Promise<void> {
+    return this.request("DELETE", `/teams/${seg(teamId)}`);
+  }
+  invite(teamId: string, who: { username: string } | { email: string }): Promise<TeamInvitation> {
+    return this.request<{ invitation: TeamInvitation }>("POST", `/teams/${seg(teamId)}/invitations`, who).then(
+      (reply) => reply.invitation,
+    );
+  }
+  cancelInvitation(teamId: string, userId: string): Promise<void> {
+    return this.request("DELETE", `/teams/${seg(teamId)}/invitations/${seg(userId)}`);
+  }
+  acceptInvitation(teamId: string): Promise<Team> {
+    return this.request<{ team: Team }>("POST", `/teams/${seg(teamId)}/invitations/accept`).then(teamOf);
+  }
+  declineInvitation(teamId: string): Promise<void> {
+    return this.request("POST", `/teams/${seg(teamId)}/invitations/decline`);
+  }
+  /** The leader removes a member; `"me"` leaves. */
+  removeMember(teamId: string, userId: string): Promise<void> {
+    return this.request("DELETE", `/teams/${seg(teamId)}/members/${seg(userId)}`);
+  }
+  shareFolder(teamId: string, folderId: string, access: FolderAccess): Promise<void> {
+    return this.request("POST", `/teams/${seg(teamId)}/shared-folders`, { folder_id: folderId, access });
+  }
+  unshareFolder(teamId: string, folderId: string): Promise<void> {
+    return this.request("DELETE", `/teams/${seg(teamId)}/shared-folders/${seg(folderId)}`);
+  }
+  myInvitations(params: ListParams = {}): Promise<ListPage<PendingInvitation>> {
+    return this.request("GET", `/users/me/invitations${queryString({ limit: params.limit, cursor: params.cursor })}`);
+  }
+  /** Up to 10 people whose username starts with `q`. */
+  searchUsers(q: string): Promise<Person[]> {
+    return this.request<{ items: Person[] }>("GET", `/users/search${queryString({ q })}`).then((reply) => reply.items);
+  }
+  stats(): Promise<UsageStats> {
+    return this.request("GET", "/users/me/stats");
+  }
+
+  // --- share links ------------------------------------------------------------------------
+
+  createShare(input: NewShare): Promise<{ share: Share; url: string }> {
+    return this.request("POST", "/shares", input);
+  }
+  shares(nodeId: string, params: ListParams = {}): Promise<ListPage<Share>> {
+    return this.request("GET", `/shares${queryString({ node_id: nodeId, limit: params.limit, cursor: params.cursor })}`);
+  }
+  revokeShare(shareId: string): Promise<void> {
+    return this.request("DELETE", `/shares/${seg(shareId)}`);
+  }
+  /** What a link shows; anyone may ask, signed in or not. */
+  publicShare(
+    token: string,
+    options: { folderId?: string | null; cursor?: string | null; password?: string | null } = {},
+  ): Promise<PublicShare> {
+    const query = queryString({ folder_id: options.folderId, cursor: options.cursor });
+    const headers: Record<string, string> = {};
+    if (options.password) headers[SHARE_PASSWORD_HEADER] = options.password;
+    return this.request("GET", `/public/shares/${seg(token)}${query}`, undefined, headers);
+  }
+  publicDownload(
+    token: string,
+    options: { fileId?: string | null; password?: string | null } = {},
+  ): Promise<{ url: string; expires_at: string }> {
+    const body: Record<string, string> = {};
+    if (options.fileId) body.file_id = options.fileId;
+    if (options.password) body.password = options.password;
+    return this.request("POST", `/public/shares/${seg(token)}/download`, body);
+  }
+
+  // --- operators --------------------------------------------------------------------------
+
+  adminStats(): Promise<AdminStats> {
+    return this.request("GET", "/admin/stats");
+  }
+  adminUsers(params: ListParams & { q?: string } = {}): Promise<ListPage<AdminUser>> {
+    return this.request("GET", `/admin/users${queryString({ q: params.q, limit: params.limit, cursor: params.cursor })}`);
+  }
+  updateAdminUser(userId: string, change: AdminUserChange): Promise<AdminUser> {
+    return this.request<{ user: AdminUser }>("PATCH", `/admin/users/${seg(userId)}`, change).then(
+      (reply) => reply.user,
+    );
+  }
+
   // --- uploads (the bytes go straight to S3) ----------------------------------------------
 
   startUpload(input: StartUploadInput): Promise<UploadStarted> {
@@ -451,6 +685,10 @@ export class ApiClient {
 
 function userOf(body: { user: User }): User {
   return body.user;
+}
+
+function teamOf(body: { team: Team }): Team {
+  return body.team;
 }
 
 function nodeOf(body: { node: DriveNode }): DriveNode {

@@ -12,11 +12,16 @@ import { Drive } from "./pages/Drive";
 import { UploadTray } from "./pages/drive/UploadTray";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { ForgotUsername } from "./pages/ForgotUsername";
+import { Admin } from "./pages/Admin";
 import { NotFound } from "./pages/NotFound";
+import { PublicShare } from "./pages/PublicShare";
 import { ResetPassword } from "./pages/ResetPassword";
 import { Search } from "./pages/Search";
 import { SignIn } from "./pages/SignIn";
+import { Shared } from "./pages/Shared";
 import { SignUp } from "./pages/SignUp";
+import { Team } from "./pages/Team";
+import { Teams } from "./pages/Teams";
 import { Trash } from "./pages/Trash";
 import { VerifyEmail } from "./pages/VerifyEmail";
 import { navigate, Redirect, safeNext, useLocation, type Location } from "./router";
@@ -45,19 +50,37 @@ const ROUTES: Partial<Record<string, Route>> = {
   "/drive": { access: "user", render: (user) => (user ? <Drive user={user} folderId={null} /> : <NotFound />) },
   "/trash": { access: "user", render: (user) => (user ? <Trash user={user} /> : <NotFound />) },
   "/search": { access: "user", render: (user) => (user ? <Search user={user} /> : <NotFound />) },
+  "/shared": { access: "user", render: (user) => (user ? <Shared user={user} /> : <NotFound />) },
+  "/teams": { access: "user", render: (user) => (user ? <Teams user={user} /> : <NotFound />) },
+  // Operators only: everyone else gets the page that is not there.
+  "/admin": { access: "user", render: (user) => (user?.is_admin ? <Admin user={user} /> : <NotFound />) },
 };
 
-/** Routes with a part of the path as a parameter: `/drive/{folder_id}`. */
-function paramRoute(path: string): Route | undefined {
-  const folder = /^\/drive\/([^/]+)$/.exec(path)?.[1];
-  if (folder === undefined) return undefined;
-  let id = folder;
+function decoded(part: string): string {
   try {
-    id = decodeURIComponent(folder);
+    return decodeURIComponent(part);
   } catch {
-    // Not valid escapes: the server answers 404 for such an id.
+    return part; // not valid escapes: the server answers 404 for such an id
   }
-  return { access: "user", render: (user) => (user ? <Drive user={user} folderId={id} /> : <NotFound />) };
+}
+
+/** Routes with a part of the path as a parameter: `/drive/{folder_id}`, `/teams/{id}`, `/s/{token}`. */
+function paramRoute(location: Location, path: string): Route | undefined {
+  const match = /^\/(drive|teams|s)\/([^/]+)$/.exec(path);
+  const kind = match?.[1];
+  const id = decoded(match?.[2] ?? "");
+  if (kind === "drive") {
+    return { access: "user", render: (user) => (user ? <Drive user={user} folderId={id} /> : <NotFound />) };
+  }
+  if (kind === "teams") {
+    return { access: "user", render: (user) => (user ? <Team key={id} user={user} teamId={id} /> : <NotFound />) };
+  }
+  if (kind === "s") {
+    // A share link works for anyone, signed in or not.
+    const folderId = location.query.get("folder_id");
+    return { access: "any", render: () => <PublicShare key={id} token={id} folderId={folderId} /> };
+  }
+  return undefined;
 }
 
 function here(location: Location): string {
@@ -66,7 +89,7 @@ function here(location: Location): string {
 
 function pageFor(location: Location, user: User | null): JSX.Element {
   const path = location.path.length > 1 ? location.path.replace(/\/+$/, "") : location.path;
-  const route = ROUTES[path] ?? paramRoute(path);
+  const route = ROUTES[path] ?? paramRoute(location, path);
   if (!route) return <NotFound />;
   if (route.access === "user" && !user) {
     return <Redirect to={`/signin?next=${encodeURIComponent(here(location))}`} />;

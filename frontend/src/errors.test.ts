@@ -29,6 +29,8 @@ describe("describeError", () => {
     ["forbidden", 403, "error.forbidden"],
     ["size_mismatch", 400, "error.size_mismatch"],
     ["upload_failed", 0, "error.upload_failed"],
+    ["gone", 410, "error.gone"],
+    ["self_lockout", 409, "error.self_lockout"],
   ] as const)("translates %s", (code, status, key) => {
     expect(describeError(apiError(code, status), t, "en")).toBe(t(key));
     expect(describeError(apiError(code, status), ko, "ko")).toBe(ko(key));

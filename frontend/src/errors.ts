@@ -27,6 +27,8 @@ const SIMPLE: Partial<Record<string, MessageKey>> = {
   conflict: "error.conflict",
   size_mismatch: "error.size_mismatch",
   upload_failed: "error.upload_failed",
+  gone: "error.gone",
+  self_lockout: "error.self_lockout",
 };
 
 export function describeError(error: unknown, t: Translate, lang: Lang): string {

@@ -19,7 +19,12 @@ export type Problem =
   | "name_length"
   | "name_slash"
   | "name_control"
-  | "name_dots";
+  | "name_dots"
+  | "team_name_length"
+  | "expiry_range"
+  | "limit_range"
+  | "share_password_length"
+  | "quota_invalid";
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 30;
@@ -27,6 +32,7 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 export const NICKNAME_MAX = 50;
 export const NODE_NAME_MAX = 255;
+export const TEAM_NAME_MAX = 100;
 const EMAIL_MAX = 254;
 
 export function codePoints(value: string): number {
@@ -156,5 +162,14 @@ export function validateNodeName(value: string): Problem | null {
   if (name.includes("/")) return "name_slash";
   if (/\p{Cc}/u.test(name)) return "name_control";
   if (name === "." || name === "..") return "name_dots";
+  return null;
+}
+
+/** A team's name: 1–100 characters once trimmed, no control characters. */
+export function validateTeamName(value: string): Problem | null {
+  const name = value.trim();
+  if (name === "") return "required";
+  if (codePoints(name) > TEAM_NAME_MAX) return "team_name_length";
+  if (/\p{Cc}/u.test(name)) return "name_control";
   return null;
 }

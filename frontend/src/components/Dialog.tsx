@@ -7,10 +7,12 @@ export interface DialogProps {
   open: boolean;
   title: string;
   onClose: () => void;
+  /** Room for a list beside a form (the share-link dialog). */
+  wide?: boolean;
   children: ComponentChildren;
 }
 
-export function Dialog({ open, title, onClose, children }: DialogProps): JSX.Element {
+export function Dialog({ open, title, onClose, wide = false, children }: DialogProps): JSX.Element {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -22,7 +24,7 @@ export function Dialog({ open, title, onClose, children }: DialogProps): JSX.Ele
   return (
     <dialog
       ref={ref}
-      class="dialog"
+      class={wide ? "dialog dialog--wide" : "dialog"}
       aria-labelledby={titleId}
       onCancel={(event) => {
         // Escape: let the owner decide (it keeps the dialog open while a request runs).

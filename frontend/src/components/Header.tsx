@@ -1,5 +1,5 @@
 // The bar on every page: the product name, the language switch and, when signed in, a menu
-// with the account page and signing out.
+// with the account page, teams, the operators' page (for operators) and signing out.
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { User } from "../api";
@@ -101,6 +101,32 @@ function UserMenu({ user }: { user: User }): JSX.Element {
             {t("header.account")}
           </button>
         </li>
+        <li>
+          <button
+            type="button"
+            class="menu__item"
+            onClick={() => {
+              setOpen(false);
+              navigate("/teams");
+            }}
+          >
+            {t("header.teams")}
+          </button>
+        </li>
+        {user.is_admin && (
+          <li>
+            <button
+              type="button"
+              class="menu__item"
+              onClick={() => {
+                setOpen(false);
+                navigate("/admin");
+              }}
+            >
+              {t("header.admin")}
+            </button>
+          </li>
+        )}
         <li>
           <button
             type="button"

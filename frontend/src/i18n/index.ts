@@ -101,6 +101,13 @@ export function formatDay(lang: Lang, iso: string): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: "medium" }).format(date);
 }
 
+/** A moment in a list: "Nov 23, 2026, 3:04 PM" / "2026. 11. 23. 오후 3:04". */
+export function formatDateTime(lang: Lang, iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
 export type Translate = (key: MessageKey, params?: Params) => string;
 
 export interface I18n {

@@ -1,14 +1,15 @@
-// The signed-in person's account: profile, phone, password, sessions and deletion. Each
+// The signed-in person's account: profile, storage, phone, password, sessions and deletion. Each
 // section saves on its own and reports the fresh user object to the session.
 import type { JSX } from "preact";
 import type { User } from "../api";
 import { Page } from "../components/Page";
-import { formatBytes, formatDate, useI18n } from "../i18n";
+import { formatDate, useI18n } from "../i18n";
 import { DeleteAccountSection } from "./account/DeleteAccountSection";
 import { NicknameForm } from "./account/NicknameForm";
 import { PasswordSection } from "./account/PasswordSection";
 import { PhoneSection } from "./account/PhoneSection";
 import { SessionsSection } from "./account/SessionsSection";
+import { StorageSection } from "./account/StorageSection";
 
 export function Account({ user }: { user: User }): JSX.Element {
   const { t } = useI18n();
@@ -22,6 +23,7 @@ export function Account({ user }: { user: User }): JSX.Element {
           <Profile user={user} />
           <NicknameForm user={user} />
         </section>
+        <StorageSection user={user} />
         <PhoneSection user={user} />
         <PasswordSection user={user} />
         <SessionsSection />
@@ -33,8 +35,6 @@ export function Account({ user }: { user: User }): JSX.Element {
 
 function Profile({ user }: { user: User }): JSX.Element {
   const { t, lang } = useI18n();
-  const { quota_bytes: quota, used_bytes: used } = user.storage;
-  const percent = quota > 0 ? Math.min(100, Math.round((used / quota) * 100)) : 0;
   return (
     <dl class="facts">
       <div class="facts__row">
@@ -59,20 +59,6 @@ function Profile({ user }: { user: User }): JSX.Element {
       <div class="facts__row">
         <dt>{t("account.files")}</dt>
         <dd>{new Intl.NumberFormat(lang).format(user.storage.file_count)}</dd>
-      </div>
-      <div class="facts__row">
-        <dt>{t("account.storage")}</dt>
-        <dd>
-          <span>
-            {t("account.storage_used", {
-              used: formatBytes(lang, used),
-              quota: formatBytes(lang, quota),
-            })}
-          </span>
-          <span class="usage" aria-hidden="true">
-            <span class="usage__fill" style={{ width: `${String(percent)}%` }} />
-          </span>
-        </dd>
       </div>
     </dl>
   );

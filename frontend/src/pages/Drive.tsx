@@ -21,6 +21,7 @@ import { Icon } from "./drive/Icon";
 import { ItemGrid, ItemList, SelectAll, type ItemsProps } from "./drive/Items";
 import { MoveDialog } from "./drive/MoveDialog";
 import { NameDialog } from "./drive/NameDialog";
+import { ShareDialog } from "./drive/ShareDialog";
 import { Unfinished } from "./drive/Unfinished";
 import { useFolder } from "./drive/useFolder";
 
@@ -44,7 +45,12 @@ const SORT_LABELS: Record<Sort, MessageKey> = {
   "-size": "drive.sort_size_desc",
 };
 
-type Dialog = { kind: "new" } | { kind: "rename"; node: DriveNode } | { kind: "move"; nodes: DriveNode[] } | null;
+type Dialog =
+  | { kind: "new" }
+  | { kind: "rename"; node: DriveNode }
+  | { kind: "move"; nodes: DriveNode[] }
+  | { kind: "share"; node: DriveNode }
+  | null;
 
 interface Done {
   text: string;
@@ -206,6 +212,12 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
         },
       );
       if (node.status !== "uploading") {
+        actions.push({
+          label: t("share.action"),
+          onSelect: () => {
+            setDialog({ kind: "share", node });
+          },
+        });
         actions.push({ label: t("drive.move_to_trash"), danger: true, onSelect: () => void trash([node]) });
       }
     }
@@ -315,6 +327,18 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
                 >
                   {t("drive.move")}
                 </Button>
+                {chosen.length === 1 && chosen[0]?.status === "ready" && (
+                  <Button
+                    variant="secondary"
+                    disabled={bulk.busy}
+                    onClick={() => {
+                      if (chosen[0]) setDialog({ kind: "share", node: chosen[0] });
+                    }}
+                  >
+                    <Icon name="link" />
+                    {t("share.action")}
+                  </Button>
+                )}
                 <Button variant="danger" busy={bulk.busy} onClick={() => void trash(chosen)}>
                   {t("drive.move_to_trash")}
                 </Button>
@@ -509,6 +533,12 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
         onSubmit={async (name) => {
           if (dialog?.kind === "rename") put(await api.updateNode(dialog.node.id, { name }));
           else if (here) put(await api.createFolder(here.id, name));
+        }}
+      />
+      <ShareDialog
+        node={dialog?.kind === "share" ? dialog.node : null}
+        onClose={() => {
+          setDialog(null);
         }}
       />
       <MoveDialog

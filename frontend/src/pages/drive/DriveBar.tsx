@@ -1,4 +1,5 @@
-// The drive's own navigation, above its pages: My drive, Trash, and the search box.
+// The drive's own navigation, above its pages: My drive, Shared with me, Teams, Trash, and
+// the search box.
 import type { JSX } from "preact";
 import { useEffect, useId, useState } from "preact/hooks";
 import { useI18n } from "../../i18n";
@@ -9,7 +10,7 @@ export function DriveBar({
   current,
   query = "",
 }: {
-  current: "drive" | "trash" | "search";
+  current: "drive" | "shared" | "teams" | "trash" | "search";
   query?: string;
 }): JSX.Element {
   const { t } = useI18n();
@@ -24,6 +25,14 @@ export function DriveBar({
         <Link href="/drive" class="drive-bar__link" aria-current={current === "drive" ? "page" : undefined}>
           <Icon name="drive" />
           {t("nav.drive")}
+        </Link>
+        <Link href="/shared" class="drive-bar__link" aria-current={current === "shared" ? "page" : undefined}>
+          <Icon name="shared" />
+          {t("nav.shared")}
+        </Link>
+        <Link href="/teams" class="drive-bar__link" aria-current={current === "teams" ? "page" : undefined}>
+          <Icon name="team" />
+          {t("nav.teams")}
         </Link>
         <Link href="/trash" class="drive-bar__link" aria-current={current === "trash" ? "page" : undefined}>
           <Icon name="trash" />

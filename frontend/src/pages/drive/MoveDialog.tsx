@@ -1,15 +1,9 @@
-// Moving files and folders: a folder picker that browses the drive one folder at a time
-// (breadcrumbs to go back up), then "Move here".
+// Moving files and folders: the folder picker, then "Move here".
 import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { api, type Crumb, type DriveNode } from "../../api";
-import { Button } from "../../components/Button";
-import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import type { Crumb, DriveNode } from "../../api";
 import { canWrite } from "../../drive";
-import { useAction } from "../../form";
 import { useI18n } from "../../i18n";
-import { Icon } from "./Icon";
+import { FolderPickerDialog } from "./FolderPicker";
 
 export interface MoveDialogProps {
   open: boolean;
@@ -20,157 +14,27 @@ export interface MoveDialogProps {
   onClose: () => void;
 }
 
-interface Browsed {
-  folder: DriveNode;
-  path: Crumb[];
-  folders: DriveNode[];
-  cursor: string | null;
-}
-
-/** One page of a folder's subfolders; folders come first, so a file means there are no more. */
-async function subfolders(id: string, cursor: string | null): Promise<Browsed> {
-  const page = await api.folder(id, { sort: "name", cursor, limit: 100 });
-  const folders = page.items.filter((item) => item.kind === "folder");
-  const more = folders.length === page.items.length ? page.next_cursor : null;
-  return { folder: page.folder, path: page.path, folders, cursor: more };
-}
-
 export function MoveDialog({ open, nodes, startId, onMove, onClose }: MoveDialogProps): JSX.Element {
   const { t } = useI18n();
-  const [at, setAt] = useState(startId);
-  const [browsed, setBrowsed] = useState<Browsed | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const moving = useAction();
-  const paging = useAction();
-
-  useEffect(() => {
-    if (open) {
-      setAt(startId);
-      moving.setError(null);
-    }
-    // Start again where the nodes are each time the dialog opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, startId]);
-
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    setBrowsed(null);
-    setLoadError(null);
-    subfolders(at, null).then(
-      (result) => {
-        if (live) setBrowsed(result);
-      },
-      (error: unknown) => {
-        if (live) setLoadError(error);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [open, at]);
-
-  const movingIds = new Set(nodes.map((node) => node.id));
-  const alreadyHere = nodes.length > 0 && nodes.every((node) => node.parent_id === at);
-  const here = browsed?.path[browsed.path.length - 1];
-  const name = (crumb: Crumb): string => (crumb.name === "" ? t("nav.drive") : crumb.name);
   const title =
     nodes.length === 1 && nodes[0]
       ? t("move.title_one", { name: nodes[0].name })
       : t("move.title_many", { count: nodes.length });
-
-  const close = (): void => {
-    if (!moving.busy) onClose();
-  };
-
-  const move = async (): Promise<void> => {
-    if (!here) return;
-    const result = await moving.run(() => onMove({ id: here.id, name: name(here) }));
-    if (result.ok) onClose();
-  };
-
-  const more = async (): Promise<void> => {
-    if (!browsed?.cursor) return;
-    const cursor = browsed.cursor;
-    const result = await paging.run(() => subfolders(at, cursor));
-    if (result.ok) setBrowsed({ ...result.value, folders: [...browsed.folders, ...result.value.folders] });
-  };
-
   return (
-    <Dialog open={open} title={title} onClose={close}>
-      <div class="stack picker">
-        {browsed && (
-          <nav aria-label={t("drive.breadcrumbs")}>
-            <ol class="crumbs crumbs--small">
-              {browsed.path.map((crumb, index) => (
-                <li key={crumb.id} class="crumbs__item">
-                  {index === browsed.path.length - 1 ? (
-                    <span aria-current="location">{name(crumb)}</span>
-                  ) : (
-                    <button
-                      type="button"
-                      class="crumbs__button"
-                      onClick={() => {
-                        setAt(crumb.id);
-                      }}
-                    >
-                      {name(crumb)}
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ol>
-          </nav>
-        )}
-        <div class="picker__list" aria-busy={browsed === null && loadError === null ? "true" : undefined}>
-          {browsed === null && loadError === null && (
-            <p class="working">
-              <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-            </p>
-          )}
-          <ErrorNotice error={loadError} />
-          {browsed?.folders.length === 0 && <p class="muted picker__empty">{t("move.no_folders")}</p>}
-          {browsed && browsed.folders.length > 0 && (
-            <ul class="picker__folders" aria-label={t("move.folders_in", { folder: here ? name(here) : "" })}>
-              {browsed.folders.map((folder) => (
-                <li key={folder.id}>
-                  <button
-                    type="button"
-                    class="picker__folder"
-                    disabled={movingIds.has(folder.id)}
-                    aria-label={t("move.open", { name: folder.name })}
-                    onClick={() => {
-                      setAt(folder.id);
-                    }}
-                  >
-                    <Icon name="folder" />
-                    <span class="picker__name">{folder.name}</span>
-                    <Icon name="chevron" size={16} />
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-          {browsed?.cursor && (
-            <Button variant="link" busy={paging.busy} onClick={() => void more()}>
-              {t("drive.load_more")}
-            </Button>
-          )}
-        </div>
-        <ErrorNotice error={moving.error} />
-        <div class="actions actions--end">
-          <Button variant="secondary" disabled={moving.busy} onClick={close}>
-            {t("common.cancel")}
-          </Button>
-          <Button
-            busy={moving.busy}
-            disabled={!browsed || alreadyHere || !canWrite(browsed.folder)}
-            onClick={() => void move()}
-          >
-            {alreadyHere ? t("move.current") : t("move.here")}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+    <FolderPickerDialog
+      open={open}
+      title={title}
+      startId={startId}
+      disabledIds={new Set(nodes.map((node) => node.id))}
+      confirm={(browsed) => {
+        const alreadyHere = nodes.length > 0 && nodes.every((node) => node.parent_id === browsed.folder.id);
+        return {
+          label: alreadyHere ? t("move.current") : t("move.here"),
+          enabled: !alreadyHere && canWrite(browsed.folder),
+        };
+      }}
+      onConfirm={(target) => onMove(target)}
+      onClose={onClose}
+    />
   );
 }

@@ -13,7 +13,9 @@ Runs the AWS CLI (a deployer's prerequisite, with the deployer's credentials):
 4. the web app goes to the site bucket: hashed assets immutable for a year, then everything
    else (index.html, favicon, the `config.json` it reads) revalidated on every load, so a new
    index.html never names an asset that is not there yet;
-5. one CloudFront invalidation of `/*`.
+5. one CloudFront invalidation of `/*`;
+6. the hourly job is started once (asynchronously), so the operators' stats snapshot, which
+   only the jobs may count, exists minutes after a first deploy rather than within the hour.
 
 ``--dry-run`` prints the commands instead (the outputs it would read appear as <Name>).
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -186,7 +189,21 @@ def deploy(options: Options, aws: Aws) -> dict[str, str]:
     Path(handle.name).unlink()
     for command in site_commands(bucket, distribution, frontend=options.frontend):
         aws(*command)
+    aws(*hourly_job_command(options))
     return outputs
+
+
+def hourly_job_command(options: Options) -> list[str]:
+    """Start the stage's hourly job now, without waiting for it (infra/functions.yaml names
+    the function)."""
+    return [
+        "lambda", "invoke",
+        "--function-name", f"teamdrive-{options.stage}-jobs-hourly",
+        "--invocation-type", "Event",
+        "--cli-binary-format", "raw-in-base64-out",
+        "--payload", "{}",
+        os.devnull,
+    ]  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -391,8 +391,12 @@ def test_a_first_deploy_without_a_domain_learns_the_distributions_and_deploys_ag
     aws = FakeAws("d1.cloudfront.net")
     deploy(built, aws)  # type: ignore[arg-type]
     assert _origins(aws) == [f"SiteOrigin={PENDING_ORIGIN}", "SiteOrigin=https://d1.cloudfront.net"]
-    assert aws.ran[-1][:2] == ("cloudfront", "create-invalidation")
-    assert ("s3", "cp") == aws.ran[-4][:2] and aws.ran[-4][2].endswith(".json")
+    assert aws.ran[-2][:2] == ("cloudfront", "create-invalidation")
+    assert ("s3", "cp") == aws.ran[-5][:2] and aws.ran[-5][2].endswith(".json")
+    # Last, the hourly job is started, so the operators' stats exist soon after a first deploy.
+    invoke = aws.ran[-1]
+    assert invoke[:2] == ("lambda", "invoke") and "Event" in invoke
+    assert invoke[invoke.index("--function-name") + 1] == "teamdrive-prod-jobs-hourly"
 
 
 def test_a_later_deploy_or_one_with_a_domain_deploys_once(built) -> None:

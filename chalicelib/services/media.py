@@ -17,16 +17,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalicelib import aws, filetypes, queues, storage
+from chalicelib import aws, filetypes, logs, queues, storage
 from chalicelib.config import get_settings
 from chalicelib.models import media, nodes
 from chalicelib.models.nodes import NodeModel
-
-log = logging.getLogger(__name__)
 
 # How long ffmpeg may take to read a video through its presigned URL.
 _VIDEO_URL_S = 600
@@ -38,17 +37,35 @@ class Unusable(Exception):
 
 
 def handle(bodies: Iterable[str]) -> None:
-    """Each SQS message body: an S3 event (or S3's test event, which carries no records)."""
+    """Each SQS message body: an S3 event (or S3's test event, which carries no records).
+    Each file handled is one ``event: "media"`` log line: its ``outcome`` (what ``process``
+    returns, or ``error`` for a fault that the queue's next delivery retries) and how long it
+    took."""
     for body in bodies:
         for key in _created_keys(body):
-            process(key)
+            started = time.monotonic()
+            ids = storage.parse_file_key(key)
+            node_id = ids[1] if ids else None
+            try:
+                outcome = process(key)
+            except Exception as exc:
+                logs.record(
+                    "media", level=logging.ERROR, node_id=node_id, outcome="error",
+                    error=type(exc).__name__, duration_ms=_since(started),
+                )  # fmt: skip
+                raise
+            logs.record("media", node_id=node_id, outcome=outcome, duration_ms=_since(started))
+
+
+def _since(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
 
 
 def _created_keys(body: str) -> list[str]:
     try:
         event = json.loads(body)
     except ValueError:
-        log.warning("media: a message that is not JSON was dropped")
+        logs.record("media", level=logging.WARNING, outcome="dropped", reason="not JSON")
         return []
     records = event.get("Records", []) if isinstance(event, dict) else []
     return [
@@ -77,7 +94,7 @@ def process(key: str) -> str:
         made = _make(node)
     except Unusable as exc:
         media.failed(held, str(exc))
-        log.info("media: %s has no thumbnail: %s", node.node_id, exc)
+        logs.record("media_unusable", node_id=node.node_id, reason=str(exc))
         return "failed"
     except Exception:
         media.let_go(held)  # a passing fault: the next delivery tries again at once

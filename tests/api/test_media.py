@@ -325,3 +325,23 @@ def test_an_exif_rotated_photo_is_recorded_upright(drive, app_client):
     # Orientation 6 turns the picture a quarter clockwise: the red left half ends on top.
     assert top[0] > 200 and top[2] < 60, top
     assert bottom[2] > 200 and bottom[0] < 60, bottom
+
+
+def test_each_file_handled_is_one_json_log_line_with_its_outcome(drive, app_client, caplog):
+    queued()
+    node = drive.upload("photo.jpg", jpeg(), content_type="image/jpeg")
+    deliver(app_client)
+    caplog.clear()
+
+    invoke(app_client, [event_of(drive, node["id"]), "not json"])
+
+    lines = [
+        json.loads(r.getMessage())
+        for r in caplog.records
+        if r.name == "teamdrive.events" and '"media"' in r.getMessage()
+    ]
+    assert [(line.get("node_id"), line["outcome"]) for line in lines] == [
+        (node["id"], "skipped"),  # made already: the duplicate writes nothing
+        (None, "dropped"),
+    ]
+    assert isinstance(lines[0]["duration_ms"], int)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import cold_start, files, media
+from bench import bundle, cold_start, files, media
 
-BENCHES = [cold_start.run, files.run, media.run]
+BENCHES = [bundle.run, cold_start.run, files.run, media.run]
 
 
 def main() -> None:

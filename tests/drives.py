@@ -207,6 +207,34 @@ def set_node_attribute(node_id: str, name: str, value: str) -> None:
     )
 
 
+# --- The media queues ---------------------------------------------------------------------------
+
+
+@functools.cache
+def sqs() -> Any:
+    return boto3.client("sqs", region_name=REGION)
+
+
+def media_queue() -> str:
+    """The media queue's URL (the test stack's settings name it)."""
+    return get_settings().media_queue_url or str(
+        sqs().get_queue_url(QueueName="test-media-events")["QueueUrl"]
+    )
+
+
+def drain(url: str) -> list[dict[str, Any]]:
+    """Take every message off a queue; the messages."""
+    taken: list[dict[str, Any]] = []
+    while True:
+        got = sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+        messages = got.get("Messages", [])
+        if not messages:
+            return taken
+        for message in messages:
+            sqs().delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        taken += messages
+
+
 def stamp(moment: datetime) -> str:
     """A moment as the tables store it."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from chalicelib import storage
@@ -21,13 +20,16 @@ from chalicelib.models.base import utcnow
 from chalicelib.models.users import UserModel
 from tests import files, invariants
 from tests.client import Api, assert_error
-from tests.conftest import REGION, User
+from tests.conftest import User
 from tests.drives import (
     Account,
     Drive,
+    drain,
     dynamodb,
+    media_queue,
     set_node_attribute,
     set_user_fields,
+    sqs,
     stamp,
     table,
     unique,
@@ -292,29 +294,13 @@ def test_purge_confirmed_at_the_prompt_runs(run, monkeypatch):
 # --- Thumbnails and the dead letters ------------------------------------------------------
 
 
-def sqs() -> Any:
-    return boto3.client("sqs", region_name=REGION)
-
-
-def media_queue() -> str:
-    return get_settings().media_queue_url
-
-
 def dead_letters() -> str:
     return str(sqs().get_queue_url(QueueName="test-media-events-dlq")["QueueUrl"])
 
 
-def drain(url: str) -> list[str]:
+def bodies_on(url: str) -> list[str]:
     """Take every message off a queue; their bodies."""
-    taken: list[str] = []
-    while True:
-        got = sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
-        messages = got.get("Messages", [])
-        if not messages:
-            return taken
-        for message in messages:
-            sqs().delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        taken += [m["Body"] for m in messages]
+    return [message["Body"] for message in drain(url)]
 
 
 def held(url: str) -> int:
@@ -326,7 +312,7 @@ def held(url: str) -> int:
 
 def test_failed_thumbnails_are_listed_and_requeued(run, run_json, drive):
     photo = drive.upload("photo.jpg", b"not really a jpeg", content_type="image/jpeg")
-    drain(media_queue())
+    bodies_on(media_queue())
     dynamodb().update_item(
         TableName=table("nodes"),
         Key={"node_id": {"S": photo["id"]}},
@@ -347,34 +333,34 @@ def test_failed_thumbnails_are_listed_and_requeued(run, run_json, drive):
 
     assert requeued["requeued"] >= 1
     assert drive.node(photo["id"])["thumbnail"]["status"] == "pending"
-    keys = [json.loads(b)["Records"][0]["s3"]["object"]["key"] for b in drain(media_queue())]
+    keys = [json.loads(b)["Records"][0]["s3"]["object"]["key"] for b in bodies_on(media_queue())]
     assert storage.file_key(drive.user.id, photo["id"]) in keys
     assert photo["id"] not in {f["id"] for f in run_json("thumbnails")}
 
 
 def test_replay_moves_every_dead_letter_back_to_the_media_queue(run, run_json):
-    drain(media_queue())
-    drain(dead_letters())
+    bodies_on(media_queue())
+    bodies_on(dead_letters())
     bodies = [json.dumps({"n": n}) for n in range(13)]  # more than one batch of ten
     for body in bodies:
         sqs().send_message(QueueUrl=dead_letters(), MessageBody=body)
 
     assert run_json("replay-dlq") == {"moved": 13, "failed": 0}
 
-    assert sorted(drain(media_queue())) == sorted(bodies)
+    assert sorted(bodies_on(media_queue())) == sorted(bodies)
     assert held(dead_letters()) == 0
 
 
 def test_replay_with_a_limit_moves_that_many_and_leaves_the_rest(run):
-    drain(media_queue())
-    drain(dead_letters())
+    bodies_on(media_queue())
+    bodies_on(dead_letters())
     for n in range(5):
         sqs().send_message(QueueUrl=dead_letters(), MessageBody=f"letter {n}")
 
     code, out, _ = run("replay-dlq", "--limit", "3")
 
     assert code == 0 and "3 message(s) moved back" in out
-    assert len(drain(media_queue())) == 3
+    assert len(bodies_on(media_queue())) == 3
     assert held(dead_letters()) == 2
 
 

@@ -17,35 +17,16 @@ import requests
 from PIL import Image
 
 from chalicelib import storage
-from chalicelib.config import get_settings
 from chalicelib.models import media
 from tests import files
-from tests.drives import Drive, dynamodb, table
+from tests.drives import Drive, drain, dynamodb, media_queue, table
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
 
-def _sqs() -> Any:
-    import boto3
-
-    return boto3.client("sqs", region_name="us-east-1")
-
-
 def queued() -> list[dict[str, Any]]:
     """Take every message off the media queue."""
-    taken: list[dict[str, Any]] = []
-    url = (
-        get_settings().media_queue_url
-        or _sqs().get_queue_url(QueueName="test-media-events")["QueueUrl"]
-    )
-    while True:
-        reply = _sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
-        messages = reply.get("Messages", [])
-        if not messages:
-            return taken
-        for message in messages:
-            _sqs().delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        taken += messages
+    return drain(media_queue())
 
 
 def invoke(app_client: Any, bodies: list[str]) -> None:

@@ -1,25 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { AdminUser } from "./api";
 import { appendUsers, parseQuota, quotaInput, replaceUser } from "./admin";
+import { makeAdminUser } from "./test/factories";
 import { usedPercent } from "./usage";
 
 const GB = 1024 ** 3;
 
 function user(id: string, overrides: Partial<AdminUser> = {}): AdminUser {
-  return {
+  return makeAdminUser({
     id,
     username: `user${id}`,
     email: `${id}@example.com`,
-    email_verified: true,
-    nickname: null,
-    phone: null,
-    phone_verified: false,
-    is_admin: false,
-    disabled: false,
-    created_at: "2026-11-23T12:00:00Z",
     storage: { quota_bytes: 10 * GB, used_bytes: 0, file_count: 0, root_folder_id: `r${id}` },
     ...overrides,
-  };
+  });
 }
 
 describe("parseQuota", () => {

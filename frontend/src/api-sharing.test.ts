@@ -1,22 +1,13 @@
 // The client's routes for teams, share links and operators against MSW at the wire: what
 // each sends (paths, query strings, bodies, the share password header) and what it answers.
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiClient, ApiError, type AdminUser } from "./api";
+import { makeAdminUser } from "./test/factories";
+import { BASE, wireServer } from "./test/wire";
 
-const BASE = "http://teamdrive.test/api";
-const server = setupServer();
+const server = wireServer();
 
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
 beforeEach(() => {
   vi.stubGlobal("document", { cookie: "td_csrf=token" });
 });
@@ -28,20 +19,13 @@ function client(): ApiClient {
 const team = { id: "t1", name: "Studio", leader_id: "u1", member_count: 1, created_at: "2026-11-23T12:00:00Z" };
 
 function adminUser(overrides: Partial<AdminUser> = {}): AdminUser {
-  return {
+  return makeAdminUser({
     id: "u2",
     username: "bob",
     email: "bob@example.com",
-    email_verified: true,
-    nickname: null,
-    phone: null,
-    phone_verified: false,
-    is_admin: false,
-    disabled: false,
-    created_at: "2026-11-23T12:00:00Z",
     storage: { quota_bytes: 1024, used_bytes: 0, file_count: 0, root_folder_id: "r2" },
     ...overrides,
-  };
+  });
 }
 
 describe("teams", () => {

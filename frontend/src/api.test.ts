@@ -1,44 +1,16 @@
 // The API client against MSW at the wire: cookies and the CSRF header, the refresh-and-retry
 // rule, and how every kind of failure becomes an ApiError.
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiClient, ApiError, loadSiteConfig, parseRetryAfter, queryString, readCookie, type User } from "./api";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiClient, ApiError, loadSiteConfig, parseRetryAfter, queryString, readCookie } from "./api";
+import { makeUser } from "./test/factories";
+import { BASE, ORIGIN, wireServer } from "./test/wire";
 
-const ORIGIN = "http://teamdrive.test";
-const BASE = `${ORIGIN}/api`;
-
-const server = setupServer();
-
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
+const server = wireServer();
 
 beforeEach(() => {
   vi.stubGlobal("document", { cookie: "theme=light; td_csrf=csrf%2Btoken%3D; xtd_csrf=wrong" });
 });
-
-function makeUser(overrides: Partial<User> = {}): User {
-  return {
-    id: "u1",
-    username: "mina",
-    email: "mina@example.com",
-    email_verified: true,
-    nickname: null,
-    phone: null,
-    phone_verified: false,
-    is_admin: false,
-    created_at: "2026-11-23T12:00:00Z",
-    storage: { quota_bytes: 1024, used_bytes: 0, file_count: 0, root_folder_id: "r1" },
-    ...overrides,
-  };
-}
 
 function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };

@@ -13,24 +13,7 @@ import {
   sortDescending,
   sortField,
 } from "./drive";
-
-function node(overrides: Partial<DriveNode> = {}): DriveNode {
-  return {
-    id: "n1",
-    kind: "file",
-    name: "photo.jpg",
-    parent_id: "root",
-    owner_id: "u1",
-    size: 10,
-    content_type: "image/jpeg",
-    created_at: "2026-11-23T12:00:00Z",
-    updated_at: "2026-11-23T12:00:00Z",
-    status: "ready",
-    thumbnail: { status: "none" },
-    access: "owner",
-    ...overrides,
-  };
-}
+import { makeNode } from "./test/factories";
 
 describe("sort", () => {
   it.each([
@@ -81,7 +64,7 @@ describe("fileCategory", () => {
     [{ name: "blob", content_type: "application/octet-stream" }, "other"],
     [{ name: ".env", content_type: null }, "other"],
   ] as const)("%o is %s", (fields, expected) => {
-    expect(fileCategory(node(fields))).toBe(expected);
+    expect(fileCategory(makeNode(fields))).toBe(expected);
   });
 });
 
@@ -126,24 +109,24 @@ describe("clickSelection", () => {
 
 describe("lists", () => {
   it("merges fresh copies by id and keeps the order and the others", () => {
-    const items = [node({ id: "a" }), node({ id: "b", thumbnail: { status: "pending" } })];
-    const fresh = [node({ id: "b", thumbnail: { status: "ready", url: "https://t/b" } }), node({ id: "z" })];
+    const items = [makeNode({ id: "a" }), makeNode({ id: "b", thumbnail: { status: "pending" } })];
+    const fresh = [makeNode({ id: "b", thumbnail: { status: "ready", url: "https://t/b" } }), makeNode({ id: "z" })];
     const merged = mergeFresh(items, fresh);
     expect(merged.map((each) => each.id)).toEqual(["a", "b"]);
     expect(merged[1]?.thumbnail.url).toBe("https://t/b");
   });
 
   it("waits for thumbnails of ready files only", () => {
-    expect(hasPendingThumbnails([node({ thumbnail: { status: "pending" } })])).toBe(true);
-    expect(hasPendingThumbnails([node({ status: "uploading", thumbnail: { status: "pending" } })])).toBe(false);
+    expect(hasPendingThumbnails([makeNode({ thumbnail: { status: "pending" } })])).toBe(true);
+    expect(hasPendingThumbnails([makeNode({ status: "uploading", thumbnail: { status: "pending" } })])).toBe(false);
     expect(
-      hasPendingThumbnails([node({ thumbnail: { status: "failed" } }), node({ thumbnail: { status: "none" } })]),
+      hasPendingThumbnails([makeNode({ thumbnail: { status: "failed" } }), makeNode({ thumbnail: { status: "none" } })]),
     ).toBe(false);
   });
 
-  const folder = node({ id: "f", kind: "folder", name: "Zeta", size: 0, content_type: null });
-  const small = node({ id: "s", name: "b.txt", size: 1, created_at: "2026-01-01T00:00:00Z" });
-  const large = node({ id: "l", name: "a.txt", size: 9, created_at: "2026-03-01T00:00:00Z" });
+  const folder = makeNode({ id: "f", kind: "folder", name: "Zeta", size: 0, content_type: null });
+  const small = makeNode({ id: "s", name: "b.txt", size: 1, created_at: "2026-01-01T00:00:00Z" });
+  const large = makeNode({ id: "l", name: "a.txt", size: 9, created_at: "2026-03-01T00:00:00Z" });
 
   it.each([
     ["name", [folder, large, small]],
@@ -159,15 +142,15 @@ describe("lists", () => {
   });
 
   it("moves a renamed node instead of adding it twice", () => {
-    const items = [node({ id: "a", name: "a" }), node({ id: "b", name: "b" })];
-    const renamed = insertSorted(items, node({ id: "a", name: "c" }), "name");
+    const items = [makeNode({ id: "a", name: "a" }), makeNode({ id: "b", name: "b" })];
+    const renamed = insertSorted(items, makeNode({ id: "a", name: "c" }), "name");
     expect(renamed.map((each) => each.name)).toEqual(["b", "c"]);
   });
 
   it("orders names as people read them: case-insensitive, numbers by value", () => {
     let items: DriveNode[] = [];
     for (const name of ["img10.jpg", "IMG2.jpg", "img1.jpg"])
-      items = insertSorted(items, node({ id: name, name }), "name");
+      items = insertSorted(items, makeNode({ id: name, name }), "name");
     expect(items.map((each) => each.name)).toEqual(["img1.jpg", "IMG2.jpg", "img10.jpg"]);
   });
 });

@@ -1,22 +1,13 @@
 // Dropped and picked folders: their tree read from the browser's entries or relative paths,
 // and their folders made in the drive (merging into one that exists under the same name).
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiClient, type DriveNode } from "./api";
 import { makeFolders, pickedTree, walkEntries } from "./dropped";
+import { makeNode } from "./test/factories";
+import { BASE, wireServer } from "./test/wire";
 
-const BASE = "http://teamdrive.test/api";
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
+const server = wireServer();
 
 function picked(path: string): File {
   const file = new File(["x"], path.split("/").pop() ?? path);
@@ -84,20 +75,7 @@ describe("reading what was dropped", () => {
 });
 
 function folder(id: string, name: string, kind: DriveNode["kind"] = "folder"): DriveNode {
-  return {
-    id,
-    kind,
-    name,
-    parent_id: "root",
-    owner_id: "u1",
-    size: 0,
-    content_type: null,
-    created_at: "2026-11-23T12:00:00Z",
-    updated_at: "2026-11-23T12:00:00Z",
-    status: "ready",
-    thumbnail: { status: "none" },
-    access: "owner",
-  };
+  return makeNode({ id, kind, name, size: 0, content_type: null });
 }
 
 describe("makeFolders", () => {

@@ -1,6 +1,13 @@
 // Teams without the DOM: how a person is named, and what the signed-in person may do in a
 // team (the API refuses the rest; the page does not offer it).
-import type { ListPage, Person, SharedFolder, TeamDetail } from "./api";
+import type { ListPage, Person, SharedFolder, TeamDetail, User } from "./api";
+
+/** What each section of a team's page is handed: the team, who is looking, and where to say what changed. */
+export interface TeamSectionProps {
+  detail: TeamDetail;
+  user: User;
+  onChanged: (news: string) => void;
+}
 
 /** The nickname when there is one, else the username; null for a closed account. */
 export function personName(person: Person): string | null {

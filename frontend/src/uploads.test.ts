@@ -2,42 +2,26 @@
 // server picks, part URLs signed ten at a time, parts listed to resume, completion with every
 // ETag in order, one abort however many ask, and an interrupted upload found again.
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ApiClient, ApiError, type DriveNode, type PartUrls } from "./api";
 import { ResumeStore } from "./resume";
+import { makeNode } from "./test/factories";
+import { BASE, wireServer } from "./test/wire";
 import { contentTypeOf, PartSigner, S3Bridge, toAwsParts, toCompletedParts } from "./uploads";
 
-const BASE = "http://teamdrive.test/api";
 const MIB = 1024 * 1024;
-const server = setupServer();
-
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
+const server = wireServer();
 
 function fileNode(overrides: Partial<DriveNode> = {}): DriveNode {
-  return {
+  return makeNode({
     id: "up1",
-    kind: "file",
     name: "film.mov",
     parent_id: "f1",
-    owner_id: "u1",
     size: 20 * MIB,
     content_type: "video/quicktime",
-    created_at: "2026-11-23T12:00:00Z",
-    updated_at: "2026-11-23T12:00:00Z",
     status: "uploading",
-    thumbnail: { status: "none" },
-    access: "owner",
     ...overrides,
-  };
+  });
 }
 
 function memoryStore(): ResumeStore {

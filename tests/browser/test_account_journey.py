@@ -6,16 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.accounts import PASSWORD, verification_link
 from tests.browser.conftest import shot
-
-PASSWORD = "a long pass phrase 7"
-
-
-def verification_link(site, address: str) -> str:
-    [mail] = site.outbox.items(to=address)
-    match = re.search(r"https?://\S+/verify-email\?token=[\w-]+", mail["text"])
-    assert match, mail["text"]
-    return match.group(0)
 
 
 def test_sign_up_verify_sign_in_and_out(page, site):

@@ -15,8 +15,8 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.accounts import PASSWORD, sign_in, sign_up, verification_link
 from tests.browser.conftest import shot
-from tests.browser.test_account_journey import PASSWORD, verification_link
 from tests.live.conftest import PASSWORD as LIVE_PASSWORD
 from tests.live.conftest import Account
 
@@ -52,11 +52,7 @@ def sign_up_and_in(page, site, username: str) -> None:  # noqa: ANN001
     assert page.request.post("/api/auth/register", data=body).status == 201
     token = re.search(r"token=([\w-]+)", verification_link(site, email)).group(1)
     assert page.request.post("/api/auth/verify-email", data={"token": token}).status == 200
-    page.goto("/signin")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My drive")).to_be_visible()
+    sign_in(page, username)
 
 
 def upload(page, path: Path) -> None:  # noqa: ANN001
@@ -79,22 +75,9 @@ def open_actions(page, name: str) -> None:  # noqa: ANN001
 
 
 def test_folder_upload_thumbnail_rename_move_trash_restore_search(page, site, photo):
-    page.goto("/signup")
-    page.get_by_label("Username").fill("jisoo")
-    page.get_by_label("Email").fill("jisoo@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    page.goto(verification_link(site, "jisoo@example.com"))
-    expect(page.get_by_role("heading", name="Email verified")).to_be_visible()
-
-    page.goto("/signin")
-    page.get_by_label("Username or email").fill("jisoo")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_up(page, site, "jisoo")
     # Signing in lands in the drive, not on the account page.
-    expect(page.get_by_role("heading", name="My drive")).to_be_visible()
+    sign_in(page, "jisoo")
     assert page.url.endswith("/drive")
     expect(page.get_by_text("This folder is empty.")).to_be_visible()
     shot(page, "drive-01-empty")

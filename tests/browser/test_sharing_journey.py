@@ -16,8 +16,8 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.accounts import PASSWORD, sign_in, sign_up
 from tests.browser.conftest import shot
-from tests.browser.test_account_journey import PASSWORD, verification_link
 from tests.live.conftest import PASSWORD as LIVE_PASSWORD
 from tests.live.conftest import Account
 
@@ -57,16 +57,24 @@ def make_folder(page, parent_id: str, name: str) -> str:  # noqa: ANN001
     return made.json()["node"]["id"]
 
 
-def fits_phone(page) -> None:  # noqa: ANN001
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+def shot_on_phone(page, name: str, *, fits: bool = True) -> None:  # noqa: ANN001
+    """A screenshot at a phone's width, where the page must not scroll sideways (unless
+    `fits` is off), then back to the desktop."""
+    page.set_viewport_size(PHONE)
+    shot(page, name)
+    if fits:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
 
 
-def sign_in(page, login: str, password: str) -> None:  # noqa: ANN001
-    page.goto("/signin")
-    page.get_by_label("Username or email").fill(login)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My drive")).to_be_visible()
+def confirm_action(page, row: str, action: str, question: str):  # noqa: ANN001, ANN201
+    """Picks `action` from the ⋯ menu of `row` and confirms it in the dialog asking
+    `question`; that dialog is returned, still open if the action failed."""
+    page.get_by_role("button", name=f"Actions for {row}").click()
+    page.get_by_role("menuitem", name=action).click()
+    dialog = page.get_by_role("dialog", name=question)
+    dialog.get_by_role("button", name=action).click()
+    return dialog
 
 
 @pytest.fixture
@@ -80,16 +88,8 @@ def stranger(browser, site):  # noqa: ANN001, ANN201
 def test_team_invitation_shared_folder_and_share_links(page, site, browser, stranger):
     # Ara signs up and follows the emailed link; Beom has an account already.
     Account(site, "beom")
-    page.goto("/signup")
-    page.get_by_label("Username").fill("ara")
-    page.get_by_label("Email").fill("ara@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    page.goto(verification_link(site, "ara@example.com"))
-    expect(page.get_by_role("heading", name="Email verified")).to_be_visible()
-    sign_in(page, "ara", PASSWORD)
+    sign_up(page, site, "ara")
+    sign_in(page, "ara")
 
     root = call(page, "GET", "/users/me").json()["user"]["storage"]["root_folder_id"]
     plans = make_folder(page, root, "Plans")
@@ -154,10 +154,7 @@ def test_team_invitation_shared_folder_and_share_links(page, site, browser, stra
     expect(invitations).to_be_hidden()
     expect(beom.get_by_role("link", name="Studio")).to_be_visible()
     shot(beom, "sharing-03-teams-list")
-    beom.set_viewport_size(PHONE)
-    shot(beom, "sharing-04-teams-list-phone")
-    fits_phone(beom)
-    beom.set_viewport_size(DESKTOP)
+    shot_on_phone(beom, "sharing-04-teams-list-phone")
 
     # The shared folder: from the team, and from "Shared with me" beside the drive.
     beom.get_by_role("link", name="Studio").click()
@@ -202,9 +199,7 @@ def test_team_invitation_shared_folder_and_share_links(page, site, browser, stra
     expect(links.get_by_text("Active")).to_be_visible()
     expect(links.get_by_text("Downloads: 0 of 5")).to_be_visible()
     shot(page, "sharing-06-share-dialog-made")
-    page.set_viewport_size(PHONE)
-    shot(page, "sharing-07-share-dialog-phone")
-    page.set_viewport_size(DESKTOP)
+    shot_on_phone(page, "sharing-07-share-dialog-phone", fits=False)
     dialog.get_by_role("button", name="Close").click()
 
     # Someone with only the link: the password first, a wrong one is told so.
@@ -223,10 +218,7 @@ def test_team_invitation_shared_folder_and_share_links(page, site, browser, stra
     assert download.value.suggested_filename == "agenda.txt"
     assert download.value.path().read_bytes() == b"1. coffee\n2. plans\n"
     shot(stranger, "sharing-09-public-file")
-    stranger.set_viewport_size(PHONE)
-    shot(stranger, "sharing-10-public-file-phone")
-    fits_phone(stranger)
-    stranger.set_viewport_size(DESKTOP)
+    shot_on_phone(stranger, "sharing-10-public-file-phone")
 
     # The owner sees the download counted, revokes the link, and it stops at once.
     page.get_by_role("button", name="Actions for agenda.txt").click()
@@ -264,10 +256,7 @@ def test_team_invitation_shared_folder_and_share_links(page, site, browser, stra
         stranger.get_by_role("button", name="Download draft.txt").click()
     assert download.value.suggested_filename == "draft.txt"
     shot(stranger, "sharing-12-public-folder-sub")
-    stranger.set_viewport_size(PHONE)
-    shot(stranger, "sharing-13-public-folder-phone")
-    fits_phone(stranger)
-    stranger.set_viewport_size(DESKTOP)
+    shot_on_phone(stranger, "sharing-13-public-folder-phone")
     crumbs.get_by_role("link", name="Plans").click()
     expect(stranger.get_by_role("list", name="Plans").get_by_text("agenda.txt")).to_be_visible()
     expect(stranger.get_by_role("navigation", name="Where you are")).to_have_count(0)
@@ -282,10 +271,7 @@ def test_team_invitation_shared_folder_and_share_links(page, site, browser, stra
     expect(chart).to_be_visible()
     expect(storage.get_by_role("rowheader", name="Documents")).to_be_visible()
     shot(page, "sharing-14-account-storage")
-    page.set_viewport_size(PHONE)
-    shot(page, "sharing-15-account-storage-phone")
-    fits_phone(page)
-    page.set_viewport_size(DESKTOP)
+    shot_on_phone(page, "sharing-15-account-storage-phone")
 
     # Korean, the same pages.
     page.get_by_label("Language").select_option("ko")
@@ -311,7 +297,7 @@ def test_an_operator_sets_a_quota_disables_and_appoints(page, site):
 
     admin.create_admin(username="olive", email="olive@example.com", password=PASSWORD)
     Account(site, "pat")
-    sign_in(page, "olive", PASSWORD)
+    sign_in(page, "olive")
     page.get_by_role("button", name=re.compile("Account menu")).click()
     page.locator("#user-menu").get_by_role("button", name="Operators").click()
     expect(page.get_by_role("heading", name="Operators")).to_be_visible()
@@ -337,31 +323,18 @@ def test_an_operator_sets_a_quota_disables_and_appoints(page, site):
     expect(page.get_by_text("Saved the changes to pat.")).to_be_visible()
     expect(row.get_by_text("0 B / 2.5 GB").first).to_be_attached()
 
-    page.get_by_role("button", name="Actions for pat").click()
-    page.get_by_role("menuitem", name="Disable account").click()
-    page.get_by_role("dialog", name="Disable pat?").get_by_role(
-        "button", name="Disable account"
-    ).click()
+    confirm_action(page, "pat", "Disable account", "Disable pat?")
     expect(row.locator(".admin-users__status").get_by_text("Disabled")).to_be_visible()
-    page.get_by_role("button", name="Actions for pat").click()
-    page.get_by_role("menuitem", name="Make operator").click()
-    page.get_by_role("dialog", name="Make pat an operator?").get_by_role(
-        "button", name="Make operator"
-    ).click()
+    confirm_action(page, "pat", "Make operator", "Make pat an operator?")
     expect(row.locator(".admin-users__status").get_by_text("Operator")).to_be_visible()
     shot(page, "sharing-17-operators")
 
     # An operator cannot lock themselves out; the page says so in words.
     search.fill("")
     search.press("Enter")
-    page.get_by_role("button", name="Actions for olive").click()
-    page.get_by_role("menuitem", name="Disable account").click()
-    dialog = page.get_by_role("dialog", name="Disable olive?")
-    dialog.get_by_role("button", name="Disable account").click()
+    dialog = confirm_action(page, "olive", "Disable account", "Disable olive?")
     expect(dialog.get_by_text("You can't disable your own account")).to_be_visible()
     dialog.get_by_role("button", name="Cancel").click()
 
-    page.set_viewport_size(PHONE)
-    shot(page, "sharing-18-operators-phone")
-    fits_phone(page)
+    shot_on_phone(page, "sharing-18-operators-phone")
     assert "{" not in page.locator("main").inner_text()

@@ -1,10 +1,8 @@
 // "Are you sure?" before something that cannot be undone; the confirming button shows
 // progress while the request runs and the dialog stays open to show what went wrong.
 import type { JSX } from "preact";
-import { useI18n } from "../i18n";
-import { Button } from "./Button";
 import { Dialog } from "./Dialog";
-import { ErrorNotice } from "./ErrorNotice";
+import { DialogActions } from "./DialogActions";
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -18,7 +16,6 @@ export interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
-  const { t } = useI18n();
   const close = (): void => {
     if (!props.busy) props.onClose();
   };
@@ -26,15 +23,9 @@ export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
     <Dialog open={props.open} title={props.title} onClose={close}>
       <div class="stack">
         <p>{props.text}</p>
-        <ErrorNotice error={props.error} />
-        <div class="actions actions--end">
-          <Button variant="secondary" disabled={props.busy} onClick={close}>
-            {t("common.cancel")}
-          </Button>
-          <Button variant="danger" busy={props.busy} onClick={props.onConfirm}>
-            {props.confirmLabel}
-          </Button>
-        </div>
+        <DialogActions busy={props.busy} error={props.error} onCancel={close} onConfirm={props.onConfirm} variant="danger">
+          {props.confirmLabel}
+        </DialogActions>
       </div>
     </Dialog>
   );

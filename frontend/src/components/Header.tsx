@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { User } from "../api";
 import { describeError } from "../errors";
 import { useAction } from "../form";
-import { useI18n } from "../i18n";
+import { useI18n, type MessageKey } from "../i18n";
 import { Link, navigate } from "../router";
 import { useSession } from "../session";
 import { LanguageSwitch } from "./LanguageSwitch";
@@ -29,6 +29,13 @@ export function Header(): JSX.Element {
     </header>
   );
 }
+
+/** Where the menu leads; the operators' page shows to operators only. */
+const PLACES: { href: string; label: MessageKey; admin?: boolean }[] = [
+  { href: "/account", label: "header.account" },
+  { href: "/teams", label: "header.teams" },
+  { href: "/admin", label: "header.admin", admin: true },
+];
 
 /** The first character as a person sees it (a whole emoji or syllable), for the avatar. */
 function initial(name: string): string {
@@ -89,44 +96,20 @@ function UserMenu({ user }: { user: User }): JSX.Element {
         <span class="visually-hidden">{t("header.menu")}</span>
       </button>
       <ul id="user-menu" class="menu__list" hidden={!open}>
-        <li>
-          <button
-            type="button"
-            class="menu__item"
-            onClick={() => {
-              setOpen(false);
-              navigate("/account");
-            }}
-          >
-            {t("header.account")}
-          </button>
-        </li>
-        <li>
-          <button
-            type="button"
-            class="menu__item"
-            onClick={() => {
-              setOpen(false);
-              navigate("/teams");
-            }}
-          >
-            {t("header.teams")}
-          </button>
-        </li>
-        {user.is_admin && (
-          <li>
+        {PLACES.filter((place) => user.is_admin || !place.admin).map((place) => (
+          <li key={place.href}>
             <button
               type="button"
               class="menu__item"
               onClick={() => {
                 setOpen(false);
-                navigate("/admin");
+                navigate(place.href);
               }}
             >
-              {t("header.admin")}
+              {t(place.label)}
             </button>
           </li>
-        )}
+        ))}
         <li>
           <button
             type="button"

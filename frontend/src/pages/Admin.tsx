@@ -1,25 +1,24 @@
 // The operators' page (`is_admin` only): the numbers of the whole teamdrive, and its accounts
 // to search and page through, each with its quota, disabled flag and operator rights to change.
 import type { JSX } from "preact";
-import { useEffect, useId, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, ApiError, type AdminStats, type AdminUser, type AdminUserChange, type User } from "../api";
 import { appendUsers, replaceUser } from "../admin";
-import { Button } from "../components/Button";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { Menu, type MenuItem } from "../components/Menu";
+import { LoadMore } from "../components/LoadMore";
+import type { MenuItem } from "../components/Menu";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
+import { Working } from "../components/Working";
 import { useAction } from "../form";
 import { formatBytes, formatDateTime, formatDay, useI18n, type MessageKey } from "../i18n";
+import { useLoaded } from "../loaded";
 import { usedPercent } from "../usage";
 import { QuotaDialog } from "./admin/QuotaDialog";
-import { Icon } from "./drive/Icon";
-
-type Listed =
-  | { status: "loading" }
-  | { status: "failed"; error: unknown }
-  | { status: "ready"; items: AdminUser[]; cursor: string | null };
+import { ActionsColumn, ActionsMenu } from "./drive/ActionsMenu";
+import { Empty } from "./drive/Empty";
+import { SearchBox } from "./drive/SearchBox";
 
 type Confirm = { user: AdminUser; change: AdminUserChange; title: string; text: string; label: string } | null;
 
@@ -27,37 +26,31 @@ const PAGE_SIZE = 50;
 
 export function Admin({ user: me }: { user: User }): JSX.Element {
   const { t } = useI18n();
-  const searchId = useId();
   const [text, setText] = useState("");
   const [q, setQ] = useState("");
-  const [listed, setListed] = useState<Listed>({ status: "loading" });
+  const [listed, setListed] = useLoaded(
+    () => api.adminUsers({ q, limit: PAGE_SIZE }).then((page) => ({ items: page.items, cursor: page.next_cursor })),
+    [q],
+    { restart: true },
+  );
   const [quotaOf, setQuotaOf] = useState<AdminUser | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [news, setNews] = useState<string | null>(null);
-  const paging = useAction();
   const changing = useAction();
 
-  useEffect(() => {
-    let live = true;
-    setListed({ status: "loading" });
-    api.adminUsers({ q, limit: PAGE_SIZE }).then(
-      (page) => {
-        if (live) setListed({ status: "ready", items: page.items, cursor: page.next_cursor });
-      },
-      (error: unknown) => {
-        if (live) setListed({ status: "failed", error });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [q]);
-
   const more = async (): Promise<void> => {
-    if (listed.status !== "ready" || listed.cursor === null) return;
-    const page = await api.adminUsers({ q, limit: PAGE_SIZE, cursor: listed.cursor });
+    if (listed.status !== "ready" || listed.value.cursor === null) return;
+    const page = await api.adminUsers({ q, limit: PAGE_SIZE, cursor: listed.value.cursor });
     setListed((old) =>
-      old.status === "ready" ? { status: "ready", items: appendUsers(old.items, page.items), cursor: page.next_cursor } : old,
+      old.status === "ready"
+        ? { status: "ready", value: { items: appendUsers(old.value.items, page.items), cursor: page.next_cursor } }
+        : old,
+    );
+  };
+
+  const withUser = (fresh: AdminUser): void => {
+    setListed((old) =>
+      old.status === "ready" ? { status: "ready", value: { ...old.value, items: replaceUser(old.value.items, fresh) } } : old,
     );
   };
 
@@ -66,69 +59,58 @@ export function Admin({ user: me }: { user: User }): JSX.Element {
     const result = await changing.run(() => api.updateAdminUser(target.id, change));
     if (!result.ok) return false;
     const fresh = result.value;
-    setListed((old) => (old.status === "ready" ? { ...old, items: replaceUser(old.items, fresh) } : old));
+    withUser(fresh);
     setNews(t("admin.updated", { name: fresh.username }));
     return true;
   };
 
+  /** A menu item that asks before it makes `change`. */
+  const asking = (question: NonNullable<Confirm>, danger = false): MenuItem => ({
+    label: question.label,
+    ...(danger ? { danger } : {}),
+    onSelect: () => {
+      changing.setError(null);
+      setConfirm(question);
+    },
+  });
+
   const actionsFor = (user: AdminUser): MenuItem[] => {
     const name = user.username;
-    const items: MenuItem[] = [
+    return [
       {
         label: t("admin.set_quota"),
         onSelect: () => {
           setQuotaOf(user);
         },
       },
-    ];
-    items.push(
       user.is_admin
-        ? {
+        ? asking({
+            user,
+            change: { is_admin: false },
+            title: t("admin.confirm_unadmin_title", { name }),
+            text: t("admin.confirm_unadmin_text"),
             label: t("admin.unmake_admin"),
-            onSelect: () => {
-              changing.setError(null);
-              setConfirm({
-                user,
-                change: { is_admin: false },
-                title: t("admin.confirm_unadmin_title", { name }),
-                text: t("admin.confirm_unadmin_text"),
-                label: t("admin.unmake_admin"),
-              });
-            },
-          }
-        : {
+          })
+        : asking({
+            user,
+            change: { is_admin: true },
+            title: t("admin.confirm_admin_title", { name }),
+            text: t("admin.confirm_admin_text"),
             label: t("admin.make_admin"),
-            onSelect: () => {
-              changing.setError(null);
-              setConfirm({
-                user,
-                change: { is_admin: true },
-                title: t("admin.confirm_admin_title", { name }),
-                text: t("admin.confirm_admin_text"),
-                label: t("admin.make_admin"),
-              });
-            },
-          },
-    );
-    items.push(
+          }),
       user.disabled
         ? { label: t("admin.enable"), onSelect: () => void apply(user, { disabled: false }) }
-        : {
-            label: t("admin.disable"),
-            danger: true,
-            onSelect: () => {
-              changing.setError(null);
-              setConfirm({
-                user,
-                change: { disabled: true },
-                title: t("admin.confirm_disable_title", { name }),
-                text: t("admin.confirm_disable_text"),
-                label: t("admin.disable"),
-              });
+        : asking(
+            {
+              user,
+              change: { disabled: true },
+              title: t("admin.confirm_disable_title", { name }),
+              text: t("admin.confirm_disable_text"),
+              label: t("admin.disable"),
             },
-          },
-    );
-    return items;
+            true,
+          ),
+    ];
   };
 
   return (
@@ -139,74 +121,30 @@ export function Admin({ user: me }: { user: User }): JSX.Element {
           <h2 id="admin-users-title" class="section__title">
             {t("admin.users")}
           </h2>
-          <form
-            class="search-box"
-            role="search"
-            onSubmit={(event) => {
-              event.preventDefault();
-              setQ(text.trim());
-            }}
-          >
-            <label for={searchId} class="visually-hidden">
-              {t("admin.search")}
-            </label>
-            <span class="search-box__icon">
-              <Icon name="search" size={18} />
-            </span>
-            <input
-              id={searchId}
-              class="search-box__input"
-              type="search"
-              value={text}
-              placeholder={t("admin.search_placeholder")}
-              maxLength={254}
-              autoComplete="off"
-              onInput={(event) => {
-                setText(event.currentTarget.value);
-              }}
-            />
-            <button type="submit" class="search-box__submit">
-              {t("nav.search_submit")}
-            </button>
-          </form>
+          <SearchBox
+            label={t("admin.search")}
+            placeholder={t("admin.search_placeholder")}
+            maxLength={254}
+            value={text}
+            onInput={setText}
+            onSearch={setQ}
+          />
         </div>
         {news !== null && <Notice kind="success">{news}</Notice>}
         {confirm === null && quotaOf === null && <ErrorNotice error={changing.error} />}
-        {changing.busy && confirm === null && quotaOf === null && (
-          <p class="working" role="status">
-            <span class="spinner" aria-hidden="true" /> {t("drive.working")}
-          </p>
-        )}
-        {listed.status === "loading" && (
-          <p class="working" role="status">
-            <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-          </p>
-        )}
+        {changing.busy && confirm === null && quotaOf === null && <Working>{t("drive.working")}</Working>}
+        {listed.status === "loading" && <Working>{t("drive.loading")}</Working>}
         {listed.status === "failed" &&
           (listed.error instanceof ApiError && listed.error.code === "invalid_request" ? (
             <Notice kind="error">{t("admin.search_invalid")}</Notice>
           ) : (
             <ErrorNotice error={listed.error} />
           ))}
-        {listed.status === "ready" && listed.items.length === 0 && (
-          <div class="empty">
-            <span class="empty__icon">
-              <Icon name="search" size={40} />
-            </span>
-            <p class="empty__title">{t("admin.none")}</p>
-          </div>
+        {listed.status === "ready" && listed.value.items.length === 0 && <Empty icon="search" title={t("admin.none")} />}
+        {listed.status === "ready" && listed.value.items.length > 0 && (
+          <UserTable users={listed.value.items} me={me} actionsFor={actionsFor} />
         )}
-        {listed.status === "ready" && listed.items.length > 0 && (
-          <UserTable users={listed.items} me={me} actionsFor={actionsFor} />
-        )}
-        {listed.status === "ready" && listed.cursor !== null && (
-          <div class="more">
-            <Button variant="secondary" busy={paging.busy} onClick={() => void paging.run(more)}>
-              {t("drive.load_more")}
-            </Button>
-            <ErrorNotice error={paging.error} />
-          </div>
-        )}
+        {listed.status === "ready" && listed.value.cursor !== null && <LoadMore onMore={more} />}
       </section>
       <QuotaDialog
         user={quotaOf}
@@ -215,7 +153,7 @@ export function Admin({ user: me }: { user: User }): JSX.Element {
         }}
         onSave={async (target, bytes) => {
           const result = await api.updateAdminUser(target.id, { quota_bytes: bytes });
-          setListed((old) => (old.status === "ready" ? { ...old, items: replaceUser(old.items, result) } : old));
+          withUser(result);
           setNews(t("admin.updated", { name: result.username }));
         }}
       />
@@ -251,22 +189,8 @@ const STATS: { key: keyof Omit<AdminStats, "computed_at">; label: MessageKey; by
 
 function Overview(): JSX.Element {
   const { t, lang } = useI18n();
-  const [stats, setStats] = useState<AdminStats | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let live = true;
-    api.adminStats().then(
-      (got) => {
-        if (live) setStats(got);
-      },
-      (caught: unknown) => {
-        if (live) setError(caught);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const [loaded] = useLoaded(() => api.adminStats(), []);
+  const stats = loaded.status === "ready" ? loaded.value : null;
   const number = new Intl.NumberFormat(lang);
   return (
     <section class="stack" aria-labelledby="admin-stats-title">
@@ -278,12 +202,8 @@ function Overview(): JSX.Element {
           <span class="muted small">{t("admin.computed_at", { time: formatDateTime(lang, stats.computed_at) })}</span>
         )}
       </div>
-      <ErrorNotice error={error} />
-      {stats === null && error === null && (
-        <p class="working" role="status">
-          <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-        </p>
-      )}
+      <ErrorNotice error={loaded.status === "failed" ? loaded.error : null} />
+      {loaded.status === "loading" && <Working>{t("drive.loading")}</Working>}
       {stats && (
         <dl class="stat-cards">
           {STATS.map((stat) => (
@@ -324,9 +244,7 @@ function UserTable({
           <th scope="col" class="admin-users__created">
             {t("admin.col_created")}
           </th>
-          <th scope="col" class="nodes__menu">
-            <span class="visually-hidden">{t("drive.col_actions")}</span>
-          </th>
+          <ActionsColumn />
         </tr>
       </thead>
       <tbody>
@@ -365,9 +283,7 @@ function UserTable({
               </td>
               <td class="admin-users__created">{formatDay(lang, user.created_at)}</td>
               <td class="nodes__menu">
-                <Menu label={t("drive.actions_for", { name: user.username })} items={actionsFor(user)}>
-                  <Icon name="more" />
-                </Menu>
+                <ActionsMenu name={user.username} items={actionsFor(user)} />
               </td>
             </tr>
           );

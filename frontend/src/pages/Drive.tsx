@@ -6,9 +6,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type Crumb, type DriveNode, type Sort, type User } from "../api";
 import { Button } from "../components/Button";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { LoadMore } from "../components/LoadMore";
 import type { MenuItem } from "../components/Menu";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
+import { Working } from "../components/Working";
 import { canWrite, clickSelection, parseSort } from "../drive";
 import { entriesOf, makeFolders, pickedTree, walkEntries, type DroppedTree } from "../dropped";
 import { useAction } from "../form";
@@ -17,6 +19,7 @@ import { navigate, useLocation } from "../router";
 import { useUploader } from "../upload-context";
 import { Breadcrumbs, folderHref } from "./drive/Breadcrumbs";
 import { DriveBar } from "./drive/DriveBar";
+import { Empty } from "./drive/Empty";
 import { Icon } from "./drive/Icon";
 import { ItemGrid, ItemList, SelectAll, type ItemsProps } from "./drive/Items";
 import { MoveDialog } from "./drive/MoveDialog";
@@ -73,7 +76,6 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
   const [done, setDone] = useState<Done | null>(null);
   const [dragging, setDragging] = useState(false);
   const bulk = useAction();
-  const paging = useAction();
   const sending = useAction();
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -438,16 +440,8 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
           </div>
         )}
 
-        {sending.busy && (
-          <p class="working" role="status">
-            <span class="spinner" aria-hidden="true" /> {t("drive.making_folders")}
-          </p>
-        )}
-        {bulk.busy && (
-          <p class="working" role="status">
-            <span class="spinner" aria-hidden="true" /> {t("drive.working")}
-          </p>
-        )}
+        {sending.busy && <Working>{t("drive.making_folders")}</Working>}
+        {bulk.busy && <Working>{t("drive.working")}</Working>}
         <ErrorNotice error={sending.error} />
         <ErrorNotice error={bulk.error} />
         {done && (
@@ -459,11 +453,7 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
           />
         )}
 
-        {folder.status === "loading" && here === null && (
-          <p class="working" role="status">
-            <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-          </p>
-        )}
+        {folder.status === "loading" && here === null && <Working>{t("drive.loading")}</Working>}
         {failed && (
           <div class="stack">
             {missing ? <Notice kind="error">{t("drive.not_found")}</Notice> : <ErrorNotice error={folder.error} />}
@@ -486,13 +476,9 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
         )}
 
         {here && items.length === 0 && folder.status === "ready" && (
-          <div class="empty">
-            <span class="empty__icon">
-              <Icon name="folder" size={40} />
-            </span>
-            <p class="empty__title">{t("drive.empty")}</p>
+          <Empty icon="folder" title={t("drive.empty")}>
             {writable && <p class="muted">{t("drive.empty_hint")}</p>}
-          </div>
+          </Empty>
         )}
 
         {here &&
@@ -507,14 +493,7 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
             />
           ))}
 
-        {folder.cursor !== null && (
-          <div class="more">
-            <Button variant="secondary" busy={paging.busy} onClick={() => void paging.run(folder.more)}>
-              {t("drive.load_more")}
-            </Button>
-            <ErrorNotice error={paging.error} />
-          </div>
-        )}
+        {folder.cursor !== null && <LoadMore onMore={folder.more} />}
       </Page>
 
       {dragging && here && (

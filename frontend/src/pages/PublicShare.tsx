@@ -9,12 +9,15 @@ import { Button } from "../components/Button";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
 import { Form } from "../components/Form";
+import { LoadMore } from "../components/LoadMore";
 import { Page } from "../components/Page";
+import { Working } from "../components/Working";
 import { fileCategory } from "../drive";
 import { focusProblem, useAction, useForm } from "../form";
 import { formatBytes, formatDateTime, useI18n } from "../i18n";
 import { Link } from "../router";
 import { validateRequired } from "../validation";
+import { Empty } from "./drive/Empty";
 import { Icon, KindIcon } from "./drive/Icon";
 
 type View =
@@ -32,7 +35,6 @@ export function PublicShare({ token, folderId }: { token: string; folderId: stri
   const { t, lang } = useI18n();
   const [view, setView] = useState<View>({ status: "loading" });
   const password = useRef<string | null>(null);
-  const paging = useAction();
   const downloading = useAction();
   const [fetching, setFetching] = useState<string | null>(null);
 
@@ -85,9 +87,7 @@ export function PublicShare({ token, folderId }: { token: string; folderId: stri
   if (view.status === "loading") {
     return (
       <Page title={t("public.title_fallback")} width="wide">
-        <p class="working" role="status">
-          <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-        </p>
+        <Working>{t("drive.loading")}</Working>
       </Page>
     );
   }
@@ -97,13 +97,9 @@ export function PublicShare({ token, folderId }: { token: string; folderId: stri
     if (status === 404 || status === 410) {
       return (
         <Page title={status === 404 ? t("public.not_found_title") : t("public.gone_title")} width="wide">
-          <div class="empty">
-            <span class="empty__icon">
-              <Icon name="link" size={40} />
-            </span>
-            <p class="empty__title">{status === 404 ? t("public.not_found") : t("error.gone")}</p>
+          <Empty icon="link" title={status === 404 ? t("public.not_found") : t("error.gone")}>
             <Link href="/">{t("not_found.home")}</Link>
-          </div>
+          </Empty>
         </Page>
       );
     }
@@ -167,12 +163,7 @@ export function PublicShare({ token, folderId }: { token: string; folderId: stri
     >
       <ErrorNotice error={downloading.error} />
       {view.items.length === 0 && view.cursor === null ? (
-        <div class="empty">
-          <span class="empty__icon">
-            <Icon name="folder" size={40} />
-          </span>
-          <p class="empty__title">{t("drive.empty")}</p>
-        </div>
+        <Empty icon="folder" title={t("drive.empty")} />
       ) : (
         <ul class="rows" aria-label={share.name}>
           {view.items.map((item) => (
@@ -216,14 +207,7 @@ export function PublicShare({ token, folderId }: { token: string; folderId: stri
           ))}
         </ul>
       )}
-      {view.cursor !== null && (
-        <div class="more">
-          <Button variant="secondary" busy={paging.busy} onClick={() => void paging.run(more)}>
-            {t("drive.load_more")}
-          </Button>
-          <ErrorNotice error={paging.error} />
-        </div>
-      )}
+      {view.cursor !== null && <LoadMore onMore={more} />}
     </Page>
   );
 }

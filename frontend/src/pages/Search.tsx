@@ -3,16 +3,18 @@
 // page keeps asking until it has something to show or the list ends.
 import type { JSX } from "preact";
 import { api, type DriveNode, type ListPage, type User } from "../api";
-import { Button } from "../components/Button";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { LoadMore } from "../components/LoadMore";
 import { Page } from "../components/Page";
+import { Working } from "../components/Working";
 import { canWrite } from "../drive";
 import { useAction } from "../form";
 import { formatBytes, formatDay, useI18n } from "../i18n";
 import { Link, useLocation } from "../router";
 import { folderHref } from "./drive/Breadcrumbs";
 import { DriveBar } from "./drive/DriveBar";
-import { Icon, NodeIcon } from "./drive/Icon";
+import { Empty } from "./drive/Empty";
+import { NodeIcon } from "./drive/Icon";
 import { usePaged } from "./drive/usePaged";
 
 const WANTED = 20;
@@ -37,7 +39,6 @@ export function Search({ user }: { user: User }): JSX.Element {
   const list = usePaged(`search:${q}`, (cursor) =>
     q === "" ? Promise.resolve({ items: [], next_cursor: null }) : searchPage(q, cursor),
   );
-  const paging = useAction();
   const downloading = useAction();
   const rootId = user.storage.root_folder_id;
 
@@ -55,18 +56,9 @@ export function Search({ user }: { user: User }): JSX.Element {
         {q === "" && <p class="muted">{t("search.prompt")}</p>}
         <ErrorNotice error={list.error} />
         <ErrorNotice error={downloading.error} />
-        {list.status === "loading" && q !== "" && (
-          <p class="working" role="status">
-            <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-          </p>
-        )}
+        {list.status === "loading" && q !== "" && <Working>{t("drive.loading")}</Working>}
         {q !== "" && list.status === "ready" && list.items.length === 0 && list.cursor === null && (
-          <div class="empty">
-            <span class="empty__icon">
-              <Icon name="search" size={40} />
-            </span>
-            <p class="empty__title">{t("search.none", { q })}</p>
-          </div>
+          <Empty icon="search" title={t("search.none", { q })} />
         )}
         {list.items.length > 0 && (
           <ul class="rows" aria-label={t("search.results_for", { q })}>
@@ -107,12 +99,9 @@ export function Search({ user }: { user: User }): JSX.Element {
           </ul>
         )}
         {list.cursor !== null && list.status === "ready" && (
-          <div class="more">
-            <Button variant="secondary" busy={paging.busy} onClick={() => void paging.run(list.more)}>
-              {list.items.length === 0 ? t("search.more_coming") : t("drive.load_more")}
-            </Button>
-            <ErrorNotice error={paging.error} />
-          </div>
+          <LoadMore onMore={list.more}>
+            {list.items.length === 0 ? t("search.more_coming") : t("drive.load_more")}
+          </LoadMore>
         )}
       </Page>
     </div>

@@ -2,16 +2,18 @@
 // inviting people, pending invitations, renaming, handing over and deleting. Every member
 // may share their own folders with it, stop sharing them, and leave.
 import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, type TeamDetail, type User } from "../api";
+import { useState } from "preact/hooks";
+import { api, ApiError, type User } from "../api";
 import { Button } from "../components/Button";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
+import { Working } from "../components/Working";
 import { withFlash } from "../flash";
 import { useAction } from "../form";
 import { useI18n } from "../i18n";
+import { useLoaded } from "../loaded";
 import { Link, navigate } from "../router";
 import { canLeave, isLeader } from "../teams";
 import { DriveBar } from "./drive/DriveBar";
@@ -21,31 +23,14 @@ import { Members } from "./teams/Members";
 import { SharedFolders } from "./teams/SharedFolders";
 import { TeamNameDialog } from "./teams/TeamNameDialog";
 
-type State = { status: "loading" } | { status: "failed"; error: unknown } | { status: "ready"; detail: TeamDetail };
-
 export function Team({ user, teamId }: { user: User; teamId: string }): JSX.Element {
   const { t } = useI18n();
-  const [state, setState] = useState<State>({ status: "loading" });
   const [generation, setGeneration] = useState(0);
+  const [state] = useLoaded(() => api.team(teamId), [teamId, generation]);
   const [news, setNews] = useState<string | null>(null);
   const [renaming, setRenaming] = useState(false);
   const [ending, setEnding] = useState(false);
   const ender = useAction();
-
-  useEffect(() => {
-    let live = true;
-    api.team(teamId).then(
-      (detail) => {
-        if (live) setState({ status: "ready", detail });
-      },
-      (error: unknown) => {
-        if (live) setState({ status: "failed", error });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [teamId, generation]);
 
   const reload = (text?: string): void => {
     if (text !== undefined) setNews(text);
@@ -58,11 +43,7 @@ export function Team({ user, teamId }: { user: User; teamId: string }): JSX.Elem
       <div class="drive">
         <DriveBar current="teams" />
         <Page width="full" title={t("teams.title")} lead={<BackLink />}>
-          {state.status === "loading" && (
-            <p class="working" role="status">
-              <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-            </p>
-          )}
+          {state.status === "loading" && <Working>{t("drive.loading")}</Working>}
           {state.status === "failed" &&
             (missing ? <Notice kind="error">{t("team.not_found")}</Notice> : <ErrorNotice error={state.error} />)}
           {state.status === "failed" && !missing && (
@@ -82,7 +63,7 @@ export function Team({ user, teamId }: { user: User; teamId: string }): JSX.Elem
     );
   }
 
-  const { detail } = state;
+  const detail = state.value;
   const leader = isLeader(detail, user.id);
   const leaving = !leader;
 

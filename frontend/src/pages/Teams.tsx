@@ -7,38 +7,31 @@ import { Button } from "../components/Button";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
 import { Form } from "../components/Form";
+import { LoadStatus } from "../components/LoadStatus";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
 import { readFlash } from "../flash";
 import { showFailure, useAction, useForm } from "../form";
 import { formatDay, useI18n } from "../i18n";
+import { useLoaded } from "../loaded";
 import { Link, useLocation } from "../router";
 import { allPages, personName, teamHref } from "../teams";
 import { validateTeamName } from "../validation";
 import { DriveBar } from "./drive/DriveBar";
+import { Empty } from "./drive/Empty";
 import { Icon } from "./drive/Icon";
-
-type Loaded<T> = { status: "loading" } | { status: "failed"; error: unknown } | { status: "ready"; items: T[] };
 
 export function Teams({ user }: { user: User }): JSX.Element {
   const { t } = useI18n();
   const location = useLocation();
   const flash = readFlash(location.state);
-  const [teams, setTeams] = useState<Loaded<Team>>({ status: "loading" });
   const [invitations, setInvitations] = useState<PendingInvitation[]>([]);
   const [news, setNews] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
+  const [teams, setTeams] = useLoaded(() => allPages((cursor) => api.teams({ cursor, limit: 100 })), [generation]);
 
   useEffect(() => {
     let live = true;
-    allPages((cursor) => api.teams({ cursor, limit: 100 })).then(
-      (items) => {
-        if (live) setTeams({ status: "ready", items });
-      },
-      (error: unknown) => {
-        if (live) setTeams({ status: "failed", error });
-      },
-    );
     api.myInvitations({ limit: 100 }).then(
       (page) => {
         if (live) setInvitations(page.items);
@@ -54,7 +47,7 @@ export function Teams({ user }: { user: User }): JSX.Element {
 
   const added = (team: Team, text: string): void => {
     setNews(text);
-    setTeams((old) => (old.status === "ready" ? { status: "ready", items: sortTeams([...old.items, team]) } : old));
+    setTeams((old) => (old.status === "ready" ? { status: "ready", value: sortTeams([...old.value, team]) } : old));
   };
 
   return (
@@ -78,38 +71,20 @@ export function Teams({ user }: { user: User }): JSX.Element {
             <h2 id="teams-yours" class="section__title">
               {t("teams.yours")}
             </h2>
-            {teams.status === "loading" && (
-              <p class="working" role="status">
-                <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-              </p>
-            )}
-            {teams.status === "failed" && (
-              <div class="stack">
-                <ErrorNotice error={teams.error} />
-                <div class="actions">
-                  <Button
-                    variant="secondary"
-                    onClick={() => {
-                      setGeneration((n) => n + 1);
-                    }}
-                  >
-                    {t("drive.retry")}
-                  </Button>
-                </div>
-              </div>
-            )}
-            {teams.status === "ready" && teams.items.length === 0 && (
-              <div class="empty">
-                <span class="empty__icon">
-                  <Icon name="team" size={40} />
-                </span>
-                <p class="empty__title">{t("teams.none")}</p>
+            <LoadStatus
+              loaded={teams}
+              onRetry={() => {
+                setGeneration((n) => n + 1);
+              }}
+            />
+            {teams.status === "ready" && teams.value.length === 0 && (
+              <Empty icon="team" title={t("teams.none")}>
                 <p class="muted">{t("teams.none_hint")}</p>
-              </div>
+              </Empty>
             )}
-            {teams.status === "ready" && teams.items.length > 0 && (
+            {teams.status === "ready" && teams.value.length > 0 && (
               <ul class="rows" aria-labelledby="teams-yours">
-                {teams.items.map((team) => (
+                {teams.value.map((team) => (
                   <li key={team.id} class="row">
                     <span class="team-mark" aria-hidden="true">
                       <Icon name="team" />

@@ -6,13 +6,16 @@ import { api, type DriveNode, type User } from "../api";
 import { Button } from "../components/Button";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { LoadMore } from "../components/LoadMore";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
+import { Working } from "../components/Working";
 import { useAction } from "../form";
 import { formatBytes, formatDay, useI18n } from "../i18n";
 import { Link } from "../router";
 import { folderHref } from "./drive/Breadcrumbs";
 import { DriveBar } from "./drive/DriveBar";
+import { Empty } from "./drive/Empty";
 import { Icon, NodeIcon } from "./drive/Icon";
 import { usePaged } from "./drive/usePaged";
 
@@ -27,7 +30,6 @@ export function Trash({ user }: { user: User }): JSX.Element {
   const [restoring, setRestoring] = useState<string | null>(null);
   const restore = useAction();
   const destroy = useAction();
-  const paging = useAction();
   const rootId = user.storage.root_folder_id;
 
   const restoreOne = async (node: DriveNode): Promise<void> => {
@@ -92,19 +94,8 @@ export function Trash({ user }: { user: User }): JSX.Element {
         <ErrorNotice error={restore.error} />
         <ErrorNotice error={list.error} />
 
-        {list.status === "loading" && (
-          <p class="working" role="status">
-            <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-          </p>
-        )}
-        {empty && (
-          <div class="empty">
-            <span class="empty__icon">
-              <Icon name="trash" size={40} />
-            </span>
-            <p class="empty__title">{t("trash.empty")}</p>
-          </div>
-        )}
+        {list.status === "loading" && <Working>{t("drive.loading")}</Working>}
+        {empty && <Empty icon="trash" title={t("trash.empty")} />}
         {list.items.length > 0 && (
           <ul class="rows">
             {list.items.map((node) => (
@@ -142,14 +133,7 @@ export function Trash({ user }: { user: User }): JSX.Element {
             ))}
           </ul>
         )}
-        {list.cursor !== null && (
-          <div class="more">
-            <Button variant="secondary" busy={paging.busy} onClick={() => void paging.run(list.more)}>
-              {t("drive.load_more")}
-            </Button>
-            <ErrorNotice error={paging.error} />
-          </div>
-        )}
+        {list.cursor !== null && <LoadMore onMore={list.more} />}
       </Page>
       <ConfirmDialog
         open={confirm !== null}

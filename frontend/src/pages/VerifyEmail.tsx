@@ -7,6 +7,7 @@ import { Button } from "../components/Button";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
 import { ResendVerification } from "../components/ResendVerification";
+import { Working } from "../components/Working";
 import { describeError } from "../errors";
 import { useI18n } from "../i18n";
 import { Link, useLocation } from "../router";
@@ -56,9 +57,7 @@ export function VerifyEmail(): JSX.Element {
   if (state.kind === "working") {
     return (
       <Page title={t("verify.title")}>
-        <p class="working" role="status">
-          <span class="spinner" aria-hidden="true" /> {t("verify.working")}
-        </p>
+        <Working>{t("verify.working")}</Working>
       </Page>
     );
   }

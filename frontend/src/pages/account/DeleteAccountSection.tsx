@@ -5,7 +5,7 @@ import { api } from "../../api";
 import { Button } from "../../components/Button";
 import { CurrentPasswordField } from "../../components/CurrentPasswordField";
 import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import { DialogActions } from "../../components/DialogActions";
 import { Form } from "../../components/Form";
 import { withFlash } from "../../flash";
 import { showFailure, useAction, useForm } from "../../form";
@@ -66,15 +66,9 @@ export function DeleteAccountSection(): JSX.Element {
             hint={t("account.delete_password_hint")}
             {...form.field("password")}
           />
-          <ErrorNotice error={action.error} />
-          <div class="actions actions--end">
-            <Button variant="secondary" disabled={action.busy} onClick={close}>
-              {t("common.cancel")}
-            </Button>
-            <Button type="submit" variant="danger" busy={action.busy}>
-              {t("account.delete_submit")}
-            </Button>
-          </div>
+          <DialogActions busy={action.busy} error={action.error} onCancel={close} variant="danger">
+            {t("account.delete_submit")}
+          </DialogActions>
         </Form>
       </Dialog>
     </section>

@@ -1,10 +1,11 @@
 // How much space the account uses: a bar of what is used of the quota, and a ring of what
 // kinds of files take it, drawn in SVG with a legend that is also its text alternative.
 import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { api, type UsageStats, type UsageType, type User } from "../../api";
+import { api, type UsageType, type User } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Working } from "../../components/Working";
 import { formatBytes, useI18n, type MessageKey } from "../../i18n";
+import { useLoaded } from "../../loaded";
 import { percentLabel, usageSlices, usedPercent } from "../../usage";
 
 const TYPE_LABELS: Record<UsageType, MessageKey> = {
@@ -18,23 +19,8 @@ const TYPE_LABELS: Record<UsageType, MessageKey> = {
 
 export function StorageSection({ user }: { user: User }): JSX.Element {
   const { t, lang } = useI18n();
-  const [stats, setStats] = useState<UsageStats | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    let live = true;
-    api.stats().then(
-      (got) => {
-        if (live) setStats(got);
-      },
-      (caught: unknown) => {
-        if (live) setError(caught);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [user.id]);
+  const [loaded] = useLoaded(() => api.stats(), [user.id]);
+  const stats = loaded.status === "ready" ? loaded.value : null;
 
   const quota = stats?.quota_bytes ?? user.storage.quota_bytes;
   const used = stats?.used_bytes ?? user.storage.used_bytes;
@@ -77,12 +63,8 @@ export function StorageSection({ user }: { user: User }): JSX.Element {
           <p class="muted small">{t("account.storage_trash", { size: formatBytes(lang, stats.trash_bytes) })}</p>
         )}
       </div>
-      <ErrorNotice error={error} />
-      {stats === null && error === null && (
-        <p class="working" role="status">
-          <span class="spinner" aria-hidden="true" /> {t("account.stats_loading")}
-        </p>
-      )}
+      <ErrorNotice error={loaded.status === "failed" ? loaded.error : null} />
+      {loaded.status === "loading" && <Working>{t("account.stats_loading")}</Working>}
       {stats !== null && (
         <div class="usage-chart">
           <h3 class="dialog__subtitle">{t("account.by_type")}</h3>

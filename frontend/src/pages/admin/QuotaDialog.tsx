@@ -1,13 +1,13 @@
 // Setting an account's storage quota, typed in MB, GB or TB.
 import type { JSX } from "preact";
-import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { AdminUser } from "../../api";
 import { parseQuota, QUOTA_UNITS, quotaInput, type QuotaUnit } from "../../admin";
-import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import { DialogActions } from "../../components/DialogActions";
 import { Field } from "../../components/Field";
 import { Form } from "../../components/Form";
+import { SelectField } from "../../components/SelectField";
 import { showFailure, useAction, useForm } from "../../form";
 import { formatBytes, useI18n } from "../../i18n";
 
@@ -21,7 +21,6 @@ export function QuotaDialog({
   onClose: () => void;
 }): JSX.Element {
   const { t, lang } = useI18n();
-  const id = useId();
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
   const [unit, setUnit] = useState<QuotaUnit>("GB");
@@ -71,35 +70,17 @@ export function QuotaDialog({
             }
             {...form.field("quota_bytes")}
           />
-          <div class="field">
-            <label for={`${id}-unit`} class="field__label">
-              {t("admin.quota_unit")}
-            </label>
-            <select
-              id={`${id}-unit`}
-              class="select select--field"
-              value={unit}
-              onChange={(event) => {
-                setUnit(event.currentTarget.value as QuotaUnit);
-              }}
-            >
-              {(Object.keys(QUOTA_UNITS) as QuotaUnit[]).map((each) => (
-                <option key={each} value={each}>
-                  {each}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label={t("admin.quota_unit")}
+            value={unit}
+            options={Object.keys(QUOTA_UNITS) as QuotaUnit[]}
+            optionLabel={(each) => each}
+            onChange={setUnit}
+          />
         </div>
-        <ErrorNotice error={action.error} />
-        <div class="actions actions--end">
-          <Button variant="secondary" disabled={action.busy} onClick={close}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" busy={action.busy} disabled={bytes === null}>
-            {t("common.save")}
-          </Button>
-        </div>
+        <DialogActions busy={action.busy} error={action.error} onCancel={close} disabled={bytes === null}>
+          {t("common.save")}
+        </DialogActions>
       </Form>
     </Dialog>
   );

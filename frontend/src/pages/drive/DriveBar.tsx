@@ -1,10 +1,11 @@
 // The drive's own navigation, above its pages: My drive, Shared with me, Teams, Trash, and
 // the search box.
 import type { JSX } from "preact";
-import { useEffect, useId, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useI18n } from "../../i18n";
 import { Link, navigate } from "../../router";
 import { Icon } from "./Icon";
+import { SearchBox } from "./SearchBox";
 
 export function DriveBar({
   current,
@@ -14,7 +15,6 @@ export function DriveBar({
   query?: string;
 }): JSX.Element {
   const { t } = useI18n();
-  const id = useId();
   const [q, setQ] = useState(query);
   useEffect(() => {
     setQ(query);
@@ -39,38 +39,17 @@ export function DriveBar({
           {t("nav.trash")}
         </Link>
       </nav>
-      <form
-        class="search-box"
-        role="search"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const text = q.trim();
+      <SearchBox
+        label={t("nav.search_label")}
+        placeholder={t("nav.search_label")}
+        name="q"
+        maxLength={255}
+        value={q}
+        onInput={setQ}
+        onSearch={(text) => {
           if (text !== "") navigate(`/search?q=${encodeURIComponent(text)}`);
         }}
-      >
-        <label for={id} class="visually-hidden">
-          {t("nav.search_label")}
-        </label>
-        <span class="search-box__icon">
-          <Icon name="search" size={18} />
-        </span>
-        <input
-          id={id}
-          class="search-box__input"
-          type="search"
-          name="q"
-          value={q}
-          placeholder={t("nav.search_label")}
-          maxLength={255}
-          autoComplete="off"
-          onInput={(event) => {
-            setQ(event.currentTarget.value);
-          }}
-        />
-        <button type="submit" class="search-box__submit">
-          {t("nav.search_submit")}
-        </button>
-      </form>
+      />
     </div>
   );
 }

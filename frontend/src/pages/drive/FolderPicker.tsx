@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type Crumb, type DriveNode } from "../../api";
 import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
+import { DialogActions } from "../../components/DialogActions";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useAction } from "../../form";
 import { useI18n } from "../../i18n";
@@ -170,15 +171,15 @@ export function FolderPickerDialog({
           )}
         </div>
         {children?.(browsed)}
-        <ErrorNotice error={acting.error} />
-        <div class="actions actions--end">
-          <Button variant="secondary" disabled={acting.busy} onClick={close}>
-            {t("common.cancel")}
-          </Button>
-          <Button busy={acting.busy} disabled={!button.enabled} onClick={() => void act()}>
-            {button.label}
-          </Button>
-        </div>
+        <DialogActions
+          busy={acting.busy}
+          error={acting.error}
+          onCancel={close}
+          onConfirm={() => void act()}
+          disabled={!button.enabled}
+        >
+          {button.label}
+        </DialogActions>
       </div>
     </Dialog>
   );

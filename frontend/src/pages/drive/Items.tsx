@@ -3,11 +3,12 @@
 // downloading it (a file), and a menu of what the caller may do with it.
 import type { JSX } from "preact";
 import type { DriveNode, Sort } from "../../api";
-import { Menu, type MenuItem } from "../../components/Menu";
+import type { MenuItem } from "../../components/Menu";
 import { canWrite, fileCategory, nextSort, sortDescending, sortField, type SortField } from "../../drive";
 import { formatBytes, formatDay, useI18n } from "../../i18n";
 import { Link } from "../../router";
-import { Icon, KindIcon, NodeIcon, useThumbnail } from "./Icon";
+import { ActionsColumn, ActionsMenu } from "./ActionsMenu";
+import { KindIcon, NodeIcon, useThumbnail } from "./Icon";
 
 export interface ItemsProps {
   items: DriveNode[];
@@ -92,14 +93,9 @@ function Check({
 }
 
 function ItemMenu({ node, actionsFor }: { node: DriveNode; actionsFor: ItemsProps["actionsFor"] }): JSX.Element | null {
-  const { t } = useI18n();
   const items = actionsFor(node);
   if (items.length === 0) return null;
-  return (
-    <Menu label={t("drive.actions_for", { name: node.name })} items={items}>
-      <Icon name="more" />
-    </Menu>
-  );
+  return <ActionsMenu name={node.name} items={items} />;
 }
 
 export function SelectAll({
@@ -166,9 +162,7 @@ export function ItemList(props: ItemsProps & { sort: Sort; onSort: (sort: Sort) 
           {header("name", t("drive.col_name"), "nodes__name")}
           {header("created", t("drive.col_created"), "nodes__created")}
           {header("size", t("drive.col_size"), "nodes__size")}
-          <th scope="col" class="nodes__menu">
-            <span class="visually-hidden">{t("drive.col_actions")}</span>
-          </th>
+          <ActionsColumn />
         </tr>
       </thead>
       <tbody>

@@ -3,9 +3,8 @@
 import type { JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { DriveNode } from "../../api";
-import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import { DialogActions } from "../../components/DialogActions";
 import { Field } from "../../components/Field";
 import { Form } from "../../components/Form";
 import { showFailure, useAction, useForm } from "../../form";
@@ -64,15 +63,9 @@ export function NameDialog({ open, node, onSubmit, onClose }: NameDialogProps): 
     <Dialog open={open} title={title} onClose={close}>
       <Form formRef={ref} onSubmit={submit}>
         <Field label={t("name.label")} autoComplete="off" spellcheck={false} maxLength={255} {...form.field("name")} />
-        <ErrorNotice error={action.error} />
-        <div class="actions actions--end">
-          <Button variant="secondary" disabled={action.busy} onClick={close}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" busy={action.busy} disabled={!form.valid}>
-            {node ? t("name.save") : t("name.create")}
-          </Button>
-        </div>
+        <DialogActions busy={action.busy} error={action.error} onCancel={close} disabled={!form.valid}>
+          {node ? t("name.save") : t("name.create")}
+        </DialogActions>
       </Form>
     </Dialog>
   );

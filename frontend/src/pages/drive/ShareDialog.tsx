@@ -9,8 +9,11 @@ import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
 import { Notice } from "../../components/Notice";
+import { SelectField } from "../../components/SelectField";
+import { Working } from "../../components/Working";
 import { focusProblem, showFailure, useAction, useForm } from "../../form";
 import { formatDateTime, useI18n, type MessageKey } from "../../i18n";
+import { useLoaded } from "../../loaded";
 import {
   CUSTOM_UNITS,
   DEFAULT_EXPIRY,
@@ -46,34 +49,22 @@ const STATUS_LABELS: Record<Share["status"], MessageKey> = {
   used_up: "share.status_used_up",
 };
 
-type Listed = { status: "loading" } | { status: "failed"; error: unknown } | { status: "ready"; items: Share[] };
-
 export function ShareDialog({ node, onClose }: { node: DriveNode | null; onClose: () => void }): JSX.Element {
   const { t } = useI18n();
   const [made, setMade] = useState<string | null>(null);
-  const [listed, setListed] = useState<Listed>({ status: "loading" });
   const nodeId = node?.id ?? null;
+  const [listed, setListed] = useLoaded(
+    nodeId === null ? null : () => api.shares(nodeId, { limit: 50 }).then((page) => page.items),
+    [nodeId],
+    { restart: true },
+  );
 
   useEffect(() => {
     setMade(null);
-    if (nodeId === null) return;
-    let live = true;
-    setListed({ status: "loading" });
-    api.shares(nodeId, { limit: 50 }).then(
-      (page) => {
-        if (live) setListed({ status: "ready", items: page.items });
-      },
-      (error: unknown) => {
-        if (live) setListed({ status: "failed", error });
-      },
-    );
-    return () => {
-      live = false;
-    };
   }, [nodeId]);
 
   const update = (change: (items: Share[]) => Share[]): void => {
-    setListed((old) => ({ status: "ready", items: change(old.status === "ready" ? old.items : []) }));
+    setListed((old) => ({ status: "ready", value: change(old.status === "ready" ? old.value : []) }));
   };
 
   return (
@@ -106,16 +97,12 @@ export function ShareDialog({ node, onClose }: { node: DriveNode | null; onClose
           <h3 id="share-list-title" class="dialog__subtitle">
             {t("share.existing")}
           </h3>
-          {listed.status === "loading" && (
-            <p class="working" role="status">
-              <span class="spinner" aria-hidden="true" /> {t("drive.loading")}
-            </p>
-          )}
+          {listed.status === "loading" && <Working>{t("drive.loading")}</Working>}
           {listed.status === "failed" && <ErrorNotice error={listed.error} />}
-          {listed.status === "ready" && listed.items.length === 0 && <p class="muted">{t("share.none")}</p>}
-          {listed.status === "ready" && listed.items.length > 0 && (
+          {listed.status === "ready" && listed.value.length === 0 && <p class="muted">{t("share.none")}</p>}
+          {listed.status === "ready" && listed.value.length > 0 && (
             <ul class="links" aria-labelledby="share-list-title">
-              {listed.items.map((share) => (
+              {listed.value.map((share) => (
                 <LinkRow
                   key={share.id}
                   share={share}
@@ -141,7 +128,6 @@ export function ShareDialog({ node, onClose }: { node: DriveNode | null; onClose
 
 function NewLinkForm({ nodeId, onMade }: { nodeId: string; onMade: (share: Share, url: string) => void }): JSX.Element {
   const { t } = useI18n();
-  const id = useId();
   const ref = useRef<HTMLFormElement>(null);
   const [choice, setChoice] = useState<ExpiryChoice>(DEFAULT_EXPIRY);
   const [unit, setUnit] = useState<CustomUnit>("hours");
@@ -184,25 +170,13 @@ function NewLinkForm({ nodeId, onMade }: { nodeId: string; onMade: (share: Share
 
   return (
     <form ref={ref} class="stack" onSubmit={(event) => void submit(event)} noValidate>
-      <div class="field">
-        <label for={`${id}-expiry`} class="field__label">
-          {t("share.expiry")}
-        </label>
-        <select
-          id={`${id}-expiry`}
-          class="select select--field"
-          value={choice}
-          onChange={(event) => {
-            setChoice(event.currentTarget.value as ExpiryChoice);
-          }}
-        >
-          {([...Object.keys(EXPIRY_PRESETS), "custom"] as ExpiryChoice[]).map((each) => (
-            <option key={each} value={each}>
-              {t(EXPIRY_LABELS[each])}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        label={t("share.expiry")}
+        value={choice}
+        options={[...Object.keys(EXPIRY_PRESETS), "custom"] as ExpiryChoice[]}
+        optionLabel={(each) => t(EXPIRY_LABELS[each])}
+        onChange={setChoice}
+      />
       {choice === "custom" && (
         <div class="field-row">
           <Field
@@ -213,25 +187,13 @@ function NewLinkForm({ nodeId, onMade }: { nodeId: string; onMade: (share: Share
             hint={t("share.custom_hint")}
             {...form.field("amount")}
           />
-          <div class="field">
-            <label for={`${id}-unit`} class="field__label">
-              {t("share.custom_unit")}
-            </label>
-            <select
-              id={`${id}-unit`}
-              class="select select--field"
-              value={unit}
-              onChange={(event) => {
-                setUnit(event.currentTarget.value as CustomUnit);
-              }}
-            >
-              {(Object.keys(CUSTOM_UNITS) as CustomUnit[]).map((each) => (
-                <option key={each} value={each}>
-                  {t(UNIT_LABELS[each])}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label={t("share.custom_unit")}
+            value={unit}
+            options={Object.keys(CUSTOM_UNITS) as CustomUnit[]}
+            optionLabel={(each) => t(UNIT_LABELS[each])}
+            onChange={setUnit}
+          />
         </div>
       )}
       <Field

@@ -2,13 +2,12 @@
 // member or remove one, each after a confirmation.
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { api, type TeamDetail, type TeamMember, type User } from "../../api";
+import { api, type TeamMember } from "../../api";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { Menu } from "../../components/Menu";
 import { useAction } from "../../form";
 import { formatDay, useI18n } from "../../i18n";
-import { isLeader, personName } from "../../teams";
-import { Icon } from "../drive/Icon";
+import { isLeader, personName, type TeamSectionProps } from "../../teams";
+import { ActionsMenu } from "../drive/ActionsMenu";
 
 type Confirm = { kind: "leader" | "remove"; member: TeamMember; name: string } | null;
 
@@ -18,15 +17,7 @@ export function initialOf(name: string): string {
   return first.done ? "?" : first.value.segment.toUpperCase();
 }
 
-export function Members({
-  detail,
-  user,
-  onChanged,
-}: {
-  detail: TeamDetail;
-  user: User;
-  onChanged: (news: string) => void;
-}): JSX.Element {
+export function Members({ detail, user, onChanged }: TeamSectionProps): JSX.Element {
   const { t, lang } = useI18n();
   const [confirm, setConfirm] = useState<Confirm>(null);
   const action = useAction();
@@ -72,8 +63,8 @@ export function Members({
                 </span>
               </span>
               {leader && !me && (
-                <Menu
-                  label={t("drive.actions_for", { name })}
+                <ActionsMenu
+                  name={name}
                   items={[
                     {
                       label: t("team.make_leader"),
@@ -91,9 +82,7 @@ export function Members({
                       },
                     },
                   ]}
-                >
-                  <Icon name="more" />
-                </Menu>
+                />
               )}
             </li>
           );

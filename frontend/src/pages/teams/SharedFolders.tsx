@@ -3,26 +3,17 @@
 // leader stops a share after a confirmation.
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { api, type FolderAccess, type SharedFolder, type TeamDetail, type User } from "../../api";
+import { api, type FolderAccess, type SharedFolder } from "../../api";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useAction } from "../../form";
 import { formatDay, useI18n } from "../../i18n";
-import { Link } from "../../router";
-import { canUnshare, personName } from "../../teams";
-import { folderHref } from "../drive/Breadcrumbs";
+import { canUnshare, personName, type TeamSectionProps } from "../../teams";
 import { FolderPickerDialog } from "../drive/FolderPicker";
 import { Icon } from "../drive/Icon";
+import { SharedFolderRow } from "./SharedFolderRow";
 
-export function SharedFolders({
-  detail,
-  user,
-  onChanged,
-}: {
-  detail: TeamDetail;
-  user: User;
-  onChanged: (news: string) => void;
-}): JSX.Element {
+export function SharedFolders({ detail, user, onChanged }: TeamSectionProps): JSX.Element {
   const { t, lang } = useI18n();
   const [picking, setPicking] = useState(false);
   const [stopping, setStopping] = useState<SharedFolder | null>(null);
@@ -62,22 +53,18 @@ export function SharedFolders({
           {detail.shared_folders.map((folder) => {
             const by = personName(folder.shared_by) ?? t("team.closed_account");
             return (
-              <li key={folder.folder_id} class="person">
-                <span class="kind kind--folder" aria-hidden="true">
-                  <Icon name="folder" size={24} />
-                </span>
-                <span class="row__label">
-                  <Link class="row__title" href={folderHref(folder.folder_id, rootId)}>
-                    {folder.name}
-                  </Link>
-                  <span class="row__sub">
+              <SharedFolderRow
+                key={folder.folder_id}
+                class="person"
+                folder={folder}
+                rootId={rootId}
+                sub={
+                  <>
                     {folder.owner_id === user.id ? t("team.you") : t("team.shared_by", { name: by })} ·{" "}
                     {formatDay(lang, folder.shared_at)}
-                  </span>
-                </span>
-                <span class={`badge ${folder.access === "write" ? "badge--ok" : "badge--muted"}`}>
-                  {folder.access === "write" ? t("team.access_write") : t("team.access_read")}
-                </span>
+                  </>
+                }
+              >
                 {canUnshare(detail, folder, user.id) && (
                   <Button
                     variant="link"
@@ -90,7 +77,7 @@ export function SharedFolders({
                     {t("team.unshare")}
                   </Button>
                 )}
-              </li>
+              </SharedFolderRow>
             );
           })}
         </ul>

@@ -1,9 +1,8 @@
 // Renaming a team.
 import type { JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import { DialogActions } from "../../components/DialogActions";
 import { Field } from "../../components/Field";
 import { Form } from "../../components/Form";
 import { showFailure, useAction, useForm } from "../../form";
@@ -56,15 +55,9 @@ export function TeamNameDialog({
     <Dialog open={open} title={t("team.rename_title")} onClose={close}>
       <Form formRef={ref} onSubmit={submit}>
         <Field label={t("teams.name")} autoComplete="off" maxLength={100} {...form.field("name")} />
-        <ErrorNotice error={action.error} />
-        <div class="actions actions--end">
-          <Button variant="secondary" disabled={action.busy} onClick={close}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" busy={action.busy} disabled={!form.valid}>
-            {t("common.save")}
-          </Button>
-        </div>
+        <DialogActions busy={action.busy} error={action.error} onCancel={close} disabled={!form.valid}>
+          {t("common.save")}
+        </DialogActions>
       </Form>
     </Dialog>
   );

@@ -31,6 +31,21 @@ from tests.conftest import REGION, User
 from tests.invariants import plain
 
 UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
+# The contract's ``user`` object (API.md), as /users/me and sign-up show it.
+USER_KEYS = frozenset(
+    {
+        "id",
+        "username",
+        "email",
+        "email_verified",
+        "nickname",
+        "phone",
+        "phone_verified",
+        "is_admin",
+        "created_at",
+        "storage",
+    }
+)
 
 
 def unique(name: str) -> str:

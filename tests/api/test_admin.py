@@ -22,6 +22,7 @@ from tests.client import Api, assert_error
 from tests.conftest import User
 from tests.drives import (
     UNKNOWN_ID,
+    USER_KEYS,
     Account,
     Drive,
     dynamodb,
@@ -33,20 +34,7 @@ from tests.drives import (
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
-ADMIN_USER_KEYS = {
-    "id",
-    "username",
-    "email",
-    "email_verified",
-    "nickname",
-    "phone",
-    "phone_verified",
-    "is_admin",
-    "created_at",
-    "storage",
-    "disabled",
-    "last_sign_in_at",
-}
+ADMIN_USER_KEYS = USER_KEYS | {"disabled", "last_sign_in_at"}
 ROUTES = [("GET", "/admin/users"), ("PATCH", "/admin/users/{id}"), ("GET", "/admin/stats")]
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from tests.client import assert_error
 from tests.conftest import REGION, link_token, reset_settings
+from tests.drives import USER_KEYS
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -61,18 +62,7 @@ def test_register_answers_201_with_the_contract_user(api):
     assert reply.status == 201, reply.body
     user = reply.json["user"]
     assert set(reply.json) == {"user"}
-    assert set(user) == {
-        "id",
-        "username",
-        "email",
-        "email_verified",
-        "nickname",
-        "phone",
-        "phone_verified",
-        "is_admin",
-        "created_at",
-        "storage",
-    }
+    assert set(user) == USER_KEYS
     assert HEX_ID.fullmatch(user["id"])
     assert user["username"] == "alice"
     assert user["email"] == "alice@example.com"

@@ -14,9 +14,9 @@ from pynamodb.exceptions import ScanError
 from pynamodb.models import Model
 
 from chalicelib.errors import Unavailable
+from chalicelib.models import users
 from chalicelib.models.base import TableName
 from chalicelib.models.nodes import FILE, NodeModel
-from chalicelib.models.users import UserModel
 
 KEY = "stats#operators"
 
@@ -53,7 +53,7 @@ def count() -> Counts:
     counted, this is Unavailable rather than a 500.
     """
     try:
-        users = sum(1 for _ in UserModel.scan(UserModel.status == "active"))
+        accounts = sum(1 for _ in users.open_accounts())
         files = size = pending = failed = 0
         for node in NodeModel.scan(NodeModel.kind == FILE):
             if node.status == "uploading":
@@ -69,7 +69,7 @@ def count() -> Counts:
                 "The operators' numbers are not counted yet; the hourly job counts them."
             ) from exc
         raise
-    return Counts(users, files, size, pending, failed)
+    return Counts(accounts, files, size, pending, failed)
 
 
 def store(counts: Counts, computed_at: datetime) -> StatsModel:

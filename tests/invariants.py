@@ -4,30 +4,49 @@ parent links, every visible name holds exactly one guard."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
 
 from chalicelib import filetypes
+from chalicelib.models.nodes import MAX_DEPTH
 
 REGION = "us-east-1"
 
 
 @functools.cache
-def _client() -> Any:
+def _client(endpoint_url: str | None = None) -> Any:
     # One for the session: making a client costs a good part of a second.
-    return boto3.client("dynamodb", region_name=REGION)
+    return boto3.client("dynamodb", region_name=REGION, endpoint_url=endpoint_url)
+
+
+# Where the checks read: the test stage in this process's moto, unless ``against`` says a
+# local stack's (its moto server and stage).
+_target: list[tuple[str | None, str]] = [(None, "test")]
+
+
+@contextlib.contextmanager
+def against(endpoint_url: str, stage: str) -> Iterator[None]:
+    """Read the tables of the stack at ``endpoint_url`` named for ``stage`` meanwhile."""
+    _target.append((endpoint_url, stage))
+    try:
+        yield
+    finally:
+        _target.pop()
 
 
 def _scan(table: str, **only: str) -> list[dict[str, Any]]:
     """Every item of a table; ``only`` narrows the read (a filter, a projection)."""
+    endpoint_url, stage = _target[-1]
     items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": f"test-{table}", "ConsistentRead": True, **only}
+    kwargs: dict[str, Any] = {"TableName": f"{stage}-{table}", "ConsistentRead": True, **only}
     while True:
-        page = _client().scan(**kwargs)
+        page = _client(endpoint_url).scan(**kwargs)
         items += page["Items"]
         if "LastEvaluatedKey" not in page:
             return items
@@ -35,7 +54,8 @@ def _scan(table: str, **only: str) -> list[dict[str, Any]]:
 
 
 def _exists(table: str, key: dict[str, Any]) -> bool:
-    got = _client().get_item(TableName=f"test-{table}", Key=key, ConsistentRead=True)
+    endpoint_url, stage = _target[-1]
+    got = _client(endpoint_url).get_item(TableName=f"{stage}-{table}", Key=key, ConsistentRead=True)
     return "Item" in got
 
 
@@ -71,14 +91,31 @@ def _in_trash(node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> bool:
     """Trashed itself or below a trashed folder (a chain cut by a deleted folder counts: only
     the trash holds such nodes)."""
     current: dict[str, Any] | None = node
-    while current is not None:
-        if current.get("status") == "trashed":
+    for _ in range(MAX_DEPTH + 2):
+        if current is None or current.get("status") == "trashed":
             return True
         parent_id = current.get("parent_id")
         if not parent_id:
             return False
         current = nodes.get(parent_id)
-    return True
+    return True  # no root within reach: ``check`` reports the chain
+
+
+def _steps_to_root(node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> int | None:
+    """How many parent links lead from ``node`` to its owner's root; None when they do not get
+    there within MAX_DEPTH + 1 (a cycle, or a chain too deep) or a link is to another owner."""
+    current = node
+    for steps in range(MAX_DEPTH + 2):
+        parent_id = current.get("parent_id")
+        if not parent_id:
+            return steps
+        parent = nodes.get(parent_id)
+        if parent is None:
+            return steps  # deleted for good above it: only the trash holds it (see _in_trash)
+        if parent["owner_id"] != node["owner_id"]:
+            return None
+        current = parent
+    return None
 
 
 def check(user_ids: set[str] | None = None) -> None:
@@ -93,6 +130,10 @@ def check(user_ids: set[str] | None = None) -> None:
             children[node["parent_id"]].append(node)
     problems: list[str] = []
     for node_id, node in mine.items():
+        steps = _steps_to_root(node, nodes)
+        if steps is None or steps > MAX_DEPTH:
+            problems.append(f"{node_id} is {steps or 'never'} steps from its owner's root")
+            continue
         parent = nodes.get(node.get("parent_id", ""))
         expected_path = (parent["path"] if parent else "/") + f"{node_id}/"
         if parent is not None and node["path"] != expected_path:

@@ -265,7 +265,9 @@ def locate(
         wanted: set[str] = set()
         for node_id in node_ids:
             node = fetched.get(node_id)
-            while node is not None and node.parent_id is not None:
+            for _ in range(MAX_DEPTH + 1):  # a longer chain is cut there (``_chain``)
+                if node is None or node.parent_id is None:
+                    break
                 parent = fetched.get(node.parent_id)
                 if parent is None:
                     if node.parent_id not in gone:
@@ -289,14 +291,14 @@ def locate(
 
 def _chain(fetched: dict[str, NodeModel], node_id: str) -> tuple[list[NodeModel], bool]:
     """The chain from the root (or from the gap where a folder is missing) down to the node,
-    and whether it reaches the root."""
+    and whether it reaches the root. No node lies deeper than MAX_DEPTH (every write that
+    places one is conditioned on the chain it checked), so a longer walk is a damaged chain:
+    it is cut there and counts as broken, never followed round a cycle."""
     chain = [fetched[node_id]]
     while chain[-1].parent_id is not None:
         parent = fetched.get(chain[-1].parent_id)
-        if parent is None:
+        if parent is None or len(chain) > MAX_DEPTH:
             return chain[::-1], False
-        if len(chain) > MAX_DEPTH + 1:
-            raise RuntimeError(f"node {node_id} has a parent cycle")
         chain.append(parent)
     return chain[::-1], True
 

@@ -22,11 +22,20 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib import filetypes
 from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
-from chalicelib.models.nodes import FILE, NodeModel, batch, stamp
-from chalicelib.models.tree import TX_ITEMS, MovePending, Sums, release_guard, structure, subtree
+from chalicelib.models.nodes import FILE, MAX_DEPTH, NodeModel, batch, stamp
+from chalicelib.models.tree import (
+    TX_ITEMS,
+    MovePending,
+    Stale,
+    Sums,
+    release_guard,
+    structure,
+    subtree,
+)
 from chalicelib.models.users import UserModel
 
 BATCH = 45
+_ATTEMPTS = 5
 
 
 def mark(node_id: str, *, owner_id: str) -> NodeModel | None:
@@ -73,7 +82,9 @@ def remove(nodes: Sequence[NodeModel], *, top_id: str) -> None:
     known = _with_folders_above({n.node_id: n for n in nodes}, top_id)
     for chunk in _batches(nodes, known, top_id):
         pending = chunk
-        while pending:
+        for _ in range(_ATTEMPTS):
+            if not pending:
+                break
             try:
                 _remove_batch(pending, known, top_id)
                 break
@@ -83,7 +94,8 @@ def remove(nodes: Sequence[NodeModel], *, top_id: str) -> None:
                     raise MovePending() from exc
                 failed = {i - 1 for i in exc.failed}
                 if any(i >= len(pending) for i in failed):
-                    raise  # a guard or a folder is not as it must be: stop, loudly
+                    # A guard or a folder is not as read: start again from a fresh read.
+                    raise Stale() from exc
                 # Changed meanwhile: an upload finished under it (read it again), or it was
                 # restored out of this subtree (its path changed: leave it alone).
                 fresh = batch(n.node_id for i, n in enumerate(pending) if i in failed)
@@ -93,6 +105,9 @@ def remove(nodes: Sequence[NodeModel], *, top_id: str) -> None:
                     for i, n in enumerate(pending)
                     if i not in failed or (n.node_id in fresh and fresh[n.node_id].path == n.path)
                 ]
+        else:
+            if pending:
+                raise Stale()  # it kept changing: the caller reads it all again
 
 
 def _with_folders_above(known: dict[str, NodeModel], top_id: str) -> dict[str, NodeModel]:
@@ -119,7 +134,7 @@ def _folders_above(node: NodeModel, known: dict[str, NodeModel], top_id: str) ->
     """The folders from the top down to the node's parent, by parent links."""
     chain: list[NodeModel] = []
     current = node
-    while current.node_id != top_id and current.parent_id in known:
+    while current.node_id != top_id and current.parent_id in known and len(chain) <= MAX_DEPTH:
         current = known[str(current.parent_id)]
         chain.append(current)
     return chain[::-1]

@@ -83,12 +83,15 @@ def carriers(ancestors: Sequence[NodeModel]) -> list[NodeModel]:
 
 @dataclass
 class Sums:
-    """Changes to folders' ``total_size`` and ``child_count``, one update per folder."""
+    """Changes to folders' ``total_size`` and ``child_count``, one update per folder, and the
+    folders a write's decision read without changing them (``guard``): each is conditioned on
+    still hanging where it was read with the status it was read with, once per transaction."""
 
     now: datetime
     folders: dict[str, NodeModel] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
     count: dict[str, int] = field(default_factory=dict)
+    guarded: dict[str, NodeModel] = field(default_factory=dict)
 
     def weigh(self, ancestors: Sequence[NodeModel], delta: int) -> None:
         for folder in carriers(ancestors):
@@ -99,10 +102,16 @@ class Sums:
         self.folders[parent.node_id] = parent
         self.count[parent.node_id] = self.count.get(parent.node_id, 0) + delta
 
-    def write(self, tx: Transaction) -> int:
-        """Add the updates to ``tx``; returns how many items they take."""
-        written = 0
-        for node_id, folder in self.folders.items():
+    def guard(self, chain: Sequence[NodeModel]) -> None:
+        """Condition the write on every folder of ``chain`` (a move's target and the folders
+        above it): a folder moved or trashed meanwhile cancels it, so two moves that each
+        passed the cycle and depth checks on what they read cannot both commit."""
+        for folder in chain:
+            self.guarded.setdefault(folder.node_id, folder)
+
+    def _updates(self) -> dict[str, list[Action]]:
+        updates: dict[str, list[Action]] = {}
+        for node_id in self.folders:
             actions: list[Action] = []
             if self.size.get(node_id):
                 actions.append(NodeModel.total_size.add(self.size[node_id]))
@@ -111,12 +120,27 @@ class Sums:
                 if self.count[node_id]:
                     actions.append(NodeModel.child_count.add(self.count[node_id]))
             if actions:
-                tx.update(folder, actions=actions, condition=structure(folder))
-                written += 1
-        return written
+                updates[node_id] = actions
+        return updates
+
+    def ids(self) -> set[str]:
+        """The folders the write touches, updated or only checked."""
+        return set(self._updates()) | set(self.guarded)
+
+    def write(self, tx: Transaction) -> int:
+        """Add the updates and checks to ``tx``; returns how many items they take."""
+        updates = self._updates()
+        for node_id, actions in updates.items():
+            tx.update(
+                self.folders[node_id], actions=actions, condition=structure(self.folders[node_id])
+            )
+        checked = [f for i, f in self.guarded.items() if i not in updates]
+        for folder in checked:
+            tx.condition_check(NodeModel, folder.node_id, condition=structure(folder))
+        return len(updates) + len(checked)
 
     def items(self) -> int:
-        return sum(1 for i in self.folders if self.size.get(i) or i in self.count)
+        return len(self.ids())
 
 
 def owner_write(
@@ -171,13 +195,18 @@ def add_child(
     owner_condition: Condition | None = None,
 ) -> None:
     """Write a new node into ``parent`` in one transaction: its name, itself, its owner's
-    counters and the folder's count. NameTaken, OwnerRefused, or Stale (the folder changed)."""
+    counters and the folder's count, conditioned on every folder above it being where it was
+    read (so the depth checked here holds). NameTaken, OwnerRefused, or Stale (a folder
+    changed)."""
+    check_depth(parent, field="parent_id")
     sums = Sums(node.created_at)
     sums.child(parent.node, +1)
+    sums.guard(parent.ancestors)
+    placed = [*owner_actions, UserModel.tree_rev.add(1)]
 
     def build(tx: Transaction) -> None:
         take_name(tx, parent.node.node_id, node.name, node.node_id)
-        owner_write(tx, node.owner_id, owner_actions, also=owner_condition)
+        owner_write(tx, node.owner_id, placed, also=owner_condition)
         tx.save(node, condition=NodeModel.node_id.does_not_exist())
         sums.write(tx)
 
@@ -191,10 +220,18 @@ def add_child(
         raise Stale() from exc
 
 
+def check_depth(parent: Located, *, field: str | None = None) -> None:
+    """A node put into ``parent`` lies at most MAX_DEPTH steps below its owner's root: 400
+    naming ``field`` (a new node's folder), or InvalidMove (a move, ``field`` None)."""
+    if len(parent.chain) <= MAX_DEPTH:
+        return
+    if field is None:
+        raise InvalidMove(f"Folders nest at most {MAX_DEPTH} deep.")
+    raise InvalidRequest.fields({field: f"folders nest at most {MAX_DEPTH} deep"})
+
+
 def create_folder(parent: Located, name: str) -> NodeModel:
     """A new folder in ``parent``: its name guard, the node and the counts at once."""
-    if len(parent.chain) > MAX_DEPTH:
-        raise InvalidRequest.fields({"parent_id": f"folders nest at most {MAX_DEPTH} deep"})
     node = new_child(parent, uuid.uuid4().hex, kind=FOLDER, name=name)
     try:
         add_child(parent, node, [UserModel.folder_count.add(1)])
@@ -334,6 +371,14 @@ def restore(loc: Located, dest: Destination) -> NodeModel:
 
 
 def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
+    """Rename, move, trash or restore ``loc.node`` in one transaction.
+
+    What the checks read is what the transaction guards. Putting a node into another folder
+    reads the target's chain (cycle, depth, visibility): every folder of it is guarded. A
+    folder's move also reads its subtree (depth, paths): the folder and each folder below it
+    are written on condition nothing was added or removed below them since (``updated_at``
+    moves with every child count), or, for a subtree too large for one transaction, on the
+    owner's ``tree_rev`` as read before the subtree was (every placement bumps it)."""
     node, now = loc.node, utcnow()
     if node.parent_id is None:
         raise InvalidMove("The root folder stays where it is.")
@@ -348,19 +393,25 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
     descendants: list[NodeModel] = []
     fixes: dict[str, str] = {}
     new_path = node.path
+    placed = dest is not None and (dest.folder.node.node_id != node.parent_id or not was_visible)
+    rev: int | None = None  # the owner's tree_rev, for a move too large for one transaction
     if dest is None:
         changes.update(status="trashed", trash_owner=node.owner_id, trashed_at=stamp(now))
         changes.update(live_parent=None, sort_name=None, sort_created=None, sort_size=None)
     else:
         folder = dest.folder.node
+        if placed:
+            check_depth(dest.folder)
+            sums.guard(dest.folder.chain)
         sums.weigh(dest.folder.chain, weight)
         sums.child(folder, +1)
         new_path = f"{dest.folder.true_path}{node.node_id}/"
         if new_path != node.path and node.is_folder:
-            descendants = subtree(node)
+            descendants, rev = _subtree_to_move(node, room=TX_ITEMS - 4 - sums.items())
+            if sums.ids() & {n.node_id for n in descendants}:
+                raise Stale()  # the target is below the node after all: a move got between
             fixes = true_paths(new_path, node.node_id, descendants)
-            deepest = max((len(p.strip("/").split("/")) - 1 for p in fixes.values()), default=0)
-            if deepest > MAX_DEPTH:
+            if max((_depth(p) for p in fixes.values()), default=0) > MAX_DEPTH:
                 raise InvalidMove(f"Folders nest at most {MAX_DEPTH} deep.")
         changes.update(
             name=dest.name,
@@ -381,24 +432,27 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
     condition &= NodeModel.purge_started.does_not_exist()
     if node.is_folder:
         condition &= NodeModel.total_size == weight
+        if new_path != node.path:
+            condition &= NodeModel.updated_at == node.updated_at  # nothing came in since
     same_guard = (
         dest is not None
         and was_visible
         and dest.folder.node.node_id == node.parent_id
         and name_key(dest.name) == name_key(node.name)
     )
-    fixed = 1 + 1 + sums.items() + int(was_visible) + int(dest is not None)
-    inline = len(descendants) <= TX_ITEMS - fixed
-    move_record = {"node": node.node_id, "source": node.path, "target": new_path}
+    inline = rev is None
     owner_actions: list[Action] = []
     if was_visible != (dest is not None):  # into the trash, or out of it
         owner_actions.append(UserModel.trash_bytes.add(weight if dest is None else -weight))
+    if placed:
+        owner_actions.append(UserModel.tree_rev.add(1))
+    if not inline:
+        record = {"node": node.node_id, "source": node.path, "target": new_path}
+        owner_actions.append(UserModel.moving.set(record))
 
     def build(tx: Transaction) -> None:
         # Item 0: the owner; 1: the node; 2: the new name's guard (if any); then the rest.
-        if descendants and not inline:
-            owner_actions.append(UserModel.moving.set(move_record))
-        owner_write(tx, node.owner_id, owner_actions)
+        owner_write(tx, node.owner_id, owner_actions, also=None if inline else _rev_is(rev))
         tx.update(node, actions=actions, condition=condition)
         if dest is not None and not same_guard:
             take_name(tx, dest.folder.node.node_id, dest.name, node.node_id)
@@ -408,25 +462,63 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
         if inline:
             for below in descendants:
                 if below.node_id in fixes:
-                    _rewrite(tx, below, fixes[below.node_id])
+                    _rewrite(tx, below, fixes[below.node_id], unchanged=True)
 
     try:
         transact(build)
     except ConditionsFailed as exc:
-        if 0 in exc.failed:
+        if 0 in exc.failed and (inline or _move_pending(node.owner_id)):
             raise MovePending() from exc
         if dest is not None and not same_guard and 2 in exc.failed:
             raise NameTaken() from exc
         raise Stale() from exc
-    if descendants and not inline:
+    if not inline:
         finish_moves(node.owner_id)
     for name, value in changes.items():
         setattr(node, name, value)
     return node
 
 
-def _rewrite(tx: Transaction, node: NodeModel, path: str) -> None:
-    tx.update(node, actions=[NodeModel.path.set(path)], condition=NodeModel.path == node.path)
+def _depth(path: str) -> int:
+    """Steps from the owner's root down to the node whose path this is."""
+    return path.count("/") - 2
+
+
+def _subtree_to_move(node: NodeModel, *, room: int) -> tuple[list[NodeModel], int | None]:
+    """What is below a folder about to move, and None when it fits in the move's transaction
+    (``room`` items); else the owner's ``tree_rev``, read before the subtree is read again,
+    for the move to condition on (whatever is placed below meanwhile bumps it)."""
+    below = subtree(node)
+    if len(below) <= room:
+        return below, None
+    try:
+        owner = UserModel.get(node.owner_id, consistent_read=True)
+    except UserModel.DoesNotExist as exc:
+        raise Stale() from exc  # closed meanwhile: a fresh read says so
+    return subtree(node), int(owner.tree_rev or 0)
+
+
+def _rev_is(rev: int | None) -> Condition:
+    same = UserModel.tree_rev == int(rev or 0)
+    return (UserModel.tree_rev.does_not_exist() | same) if not rev else same
+
+
+def _move_pending(owner_id: str) -> bool:
+    """Whether an unfinished move is what refused a large move (rather than its ``tree_rev``
+    having moved on, which only needs a fresh read)."""
+    try:
+        return UserModel.get(owner_id, consistent_read=True).moving is not None
+    except UserModel.DoesNotExist:
+        return True
+
+
+def _rewrite(tx: Transaction, node: NodeModel, path: str, *, unchanged: bool = False) -> None:
+    """Set a node's path if it still has the one read; with ``unchanged``, a folder must also
+    have had nothing added below it or taken away since it was read."""
+    condition = NodeModel.path == node.path
+    if unchanged and node.is_folder:
+        condition &= NodeModel.updated_at == node.updated_at
+    tx.update(node, actions=[NodeModel.path.set(path)], condition=condition)
 
 
 def finish_moves(owner_id: str) -> None:

@@ -85,6 +85,9 @@ class UserModel(Model):
     # A folder move whose path rewrite below it is not finished: {node, source, target}.
     # While it is here nothing builds a new path for this owner (chalicelib/models/tree.py).
     moving: MapAttribute[str, Any] = MapAttribute(null=True)
+    # Bumped by every write that puts a node into a folder (a new folder or upload, a move, a
+    # restore): a move too large for one transaction conditions on it (chalicelib/models/tree.py).
+    tree_rev = NumberAttribute(default=0)
     root_folder_id = UnicodeAttribute()
     # The teams this user is a member of (chalicelib/models/teams.py keeps it).
     team_ids = UnicodeSetAttribute(null=True)

@@ -96,7 +96,7 @@ def under_free_name(
     """``place(name)``; when the name is taken, ``place`` again under ``name (1)``, ``name
     (2)``… (those free a moment ago), unless ``rename`` is off."""
     candidates = [name]
-    while True:
+    for _ in range(_ATTEMPTS):
         for candidate in candidates:
             try:
                 return place(candidate)
@@ -106,6 +106,7 @@ def under_free_name(
         candidates = tree.free_names(folder_id, name)[:3]
         if not candidates:
             raise NameTaken("Too many things of that name are in this folder already.")
+    raise Conflict("Names here kept being taken at the same moment. Try again.")
 
 
 def get(caller: Actor, node_id: str) -> dict[str, Any]:

@@ -447,6 +447,20 @@ def test_s3_holds_the_canonical_type_of_a_multipart_upload(drive):
     assert head["ContentType"] == "text/plain; charset=utf-8"
 
 
+def test_every_api_answer_forbids_sniffing(drive, api):
+    made = drive.upload("page.txt", HTML, content_type="text/plain")
+
+    answers = {
+        "302": drive.download(made["id"], inline="1"),
+        "200": drive.download(made["id"], redirect="0"),
+        "401": api.get(f"/files/{made['id']}/download"),
+        "404": drive.download(UNKNOWN_ID),
+    }
+
+    for name, reply in answers.items():
+        assert reply.headers.get("X-Content-Type-Options") == "nosniff", (name, reply.headers)
+
+
 # --- the name -----------------------------------------------------------------------------------
 
 

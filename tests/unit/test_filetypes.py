@@ -3,7 +3,12 @@ through rules.content_type), and how a stored type is served (filetypes.served).
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 
 from chalicelib import filetypes
 from chalicelib.errors import InvalidRequest
@@ -153,3 +158,23 @@ def test_served_never_inline_unless_asked(stored):
 )
 def test_thumbnails_are_made_of_canonical_pictures_and_videos_only(stored, kind):
     assert filetypes.thumbnailed(stored) == kind
+
+
+@pytest.fixture(scope="module")
+def documented() -> dict[str, Any]:
+    """The ContentType schema of openapi.yaml, which clients read."""
+    spec = yaml.safe_load((Path(__file__).parents[2] / "openapi.yaml").read_text())
+    return dict(spec["components"]["schemas"]["ContentType"])
+
+
+@pytest.mark.parametrize(
+    "given", [p.values[0] for p in ACCEPTED if p.values[0] is not None] + REFUSED
+)
+def test_the_documented_pattern_accepts_what_the_parser_accepts(documented, given):
+    try:
+        filetypes.parse(given)
+        accepted = True
+    except filetypes.Malformed:
+        accepted = False
+    fits = len(given) <= documented["maxLength"] and re.search(documented["pattern"], given)
+    assert bool(fits) == accepted

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from chalicelib import aws
+from chalicelib import aws, filetypes
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidRequest
 
@@ -21,6 +21,7 @@ _CREDENTIAL_MARGIN_S = 60
 
 # Longest sides of the thumbnails the media function makes: a grid tile and a preview.
 THUMB_SIDES = (256, 1280)
+THUMB_CONTENT_TYPE = "image/webp"
 
 
 def file_key(owner_id: str, file_id: str) -> str:
@@ -76,13 +77,17 @@ def expires_at(lifetime_s: int) -> str:
 
 
 def start_multipart(key: str, content_type: str) -> str:
-    reply = _s3().create_multipart_upload(Bucket=_bucket(), Key=key, ContentType=content_type)
+    """A multipart upload whose object S3 will store with the canonical ``content_type``."""
+    kind = filetypes.canonical(content_type)
+    reply = _s3().create_multipart_upload(Bucket=_bucket(), Key=key, ContentType=kind)
     return str(reply["UploadId"])
 
 
 def sign_put(key: str, *, size: int, content_type: str, lifetime_s: int) -> str:
-    """A PUT of the whole object; S3 refuses a body of any other length."""
-    params = {"Bucket": _bucket(), "Key": key, "ContentLength": size, "ContentType": content_type}
+    """A PUT of the whole object; S3 refuses a body of any other length, or another
+    Content-Type than the canonical ``content_type`` signed in (what the object then holds)."""
+    kind = filetypes.canonical(content_type)
+    params = {"Bucket": _bucket(), "Key": key, "ContentLength": size, "ContentType": kind}
     return str(_s3().generate_presigned_url("put_object", Params=params, ExpiresIn=lifetime_s))
 
 
@@ -212,6 +217,7 @@ def read(key: str, *, limit: int) -> bytes | None:
 
 
 def write(key: str, body: bytes, *, content_type: str) -> None:
+    """An object we make ourselves (thumbnails), with a content type we name."""
     _s3().put_object(Bucket=_bucket(), Key=key, Body=body, ContentType=content_type)
 
 
@@ -223,6 +229,9 @@ def content_disposition(name: str, *, inline: bool) -> str:
 
 
 def sign_get(key: str, *, disposition: str, content_type: str, lifetime_s: int) -> str:
+    """A GET whose answer's Content-Type and Content-Disposition are the ones given, not the
+    object's own. S3 can override no other header: ``X-Content-Type-Options: nosniff`` cannot
+    be added to a presigned GET, so what a browser may render is decided by the type named."""
     params = {
         "Bucket": _bucket(),
         "Key": key,
@@ -233,5 +242,11 @@ def sign_get(key: str, *, disposition: str, content_type: str, lifetime_s: int) 
 
 
 def sign_thumb(owner_id: str, file_id: str, side: int, *, lifetime_s: int) -> str:
-    params = {"Bucket": _bucket(), "Key": thumb_key(owner_id, file_id, side)}
-    return str(_s3().generate_presigned_url("get_object", Params=params, ExpiresIn=lifetime_s))
+    """A thumbnail (WebP we wrote), served inline as ``image/webp`` named in the
+    URL, like every GET we sign."""
+    return sign_get(
+        thumb_key(owner_id, file_id, side),
+        disposition="inline",
+        content_type=THUMB_CONTENT_TYPE,
+        lifetime_s=lifetime_s,
+    )

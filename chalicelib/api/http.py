@@ -114,7 +114,8 @@ def _chalice_message(status: int) -> str:
 
 
 def access_log(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """HTTP middleware: reshape Chalice's own error bodies and log one line per request."""
+    """HTTP middleware: reshape Chalice's own error bodies, forbid sniffing, and log one line
+    per request."""
     started = time.perf_counter()
     response = get_response(event)
     if response.status_code >= 400 and _is_chalice_body(response.body):
@@ -124,6 +125,8 @@ def access_log(event: Request, get_response: Callable[[Request], Response]) -> R
         response = error_response(err)
         if allow:
             response.headers["Allow"] = allow
+    # No browser may guess another type than the one named (JSON, or a redirect's empty body).
+    response.headers["X-Content-Type-Options"] = "nosniff"
     logs.record(
         "request",
         request_id=request_id(event),

@@ -122,7 +122,9 @@ def _make(node: NodeModel) -> dict[str, Any] | None:
 def _write(node: NodeModel, webp: dict[int, bytes]) -> None:
     for side, body in webp.items():
         storage.write(
-            storage.thumb_key(node.owner_id, node.node_id, side), body, content_type="image/webp"
+            storage.thumb_key(node.owner_id, node.node_id, side),
+            body,
+            content_type=storage.THUMB_CONTENT_TYPE,
         )
 
 

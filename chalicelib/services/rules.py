@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib import filetypes
 from chalicelib.errors import InvalidRequest
 
 USERNAME = re.compile(r"[a-z0-9_.-]{3,30}")
@@ -107,20 +108,18 @@ def node_name(value: str, field: str = "name") -> str:
     return value
 
 
-CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
-
-
 def content_type(value: str | None, field: str = "content_type") -> str:
-    """A media type ``type/subtype`` (parameters such as ``charset`` allowed), at most 255
-    characters, in lower case; none given is ``application/octet-stream``."""
-    if value is None or not value.strip():
-        return "application/octet-stream"
-    if len(value) > 255 or CONTROL.search(value):
-        raise _bad(field, "a media type such as image/jpeg, at most 255 characters")
-    essence, _, params = value.partition(";")
-    if not CONTENT_TYPE.fullmatch(essence.strip().lower()):
-        raise _bad(field, "a media type such as image/jpeg, at most 255 characters")
-    return essence.strip().lower() + (f";{params}" if params else "")
+    """A file's media type in its canonical form (filetypes.parse: one ``type/subtype``, a
+    ``charset`` only for text); none or blank is ``application/octet-stream``; anything else
+    is refused, never stored."""
+    try:
+        return filetypes.parse(value)
+    except filetypes.Malformed as exc:
+        raise _bad(
+            field,
+            f"{exc}: one media type such as image/jpeg or text/plain; charset=utf-8, "
+            f"at most {filetypes.MAX_LENGTH} characters",
+        ) from None
 
 
 def team_name(value: str, field: str = "name") -> str:

@@ -15,7 +15,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from chalicelib import filetypes, policy, storage
+from chalicelib import policy, storage
 from chalicelib.config import get_settings
 from chalicelib.errors import Gone, InvalidRequest, NotFound, WrongPassword
 from chalicelib.models import nodes
@@ -24,7 +24,7 @@ from chalicelib.models.base import utcnow
 from chalicelib.models.nodes import Located, NodeModel
 from chalicelib.models.shares import ShareModel
 from chalicelib.models.users import UserModel
-from chalicelib.services import attempts, cursors, passwords
+from chalicelib.services import attempts, cursors, downloads, passwords
 from chalicelib.services.accounts import iso
 from chalicelib.services.sessions import Actor
 
@@ -260,13 +260,7 @@ def download(token: str, *, password: str | None, file_id: str | None) -> dict[s
             raise NotFound("No such share link.")
         raise Gone("This link has expired or been used as many times as it may be.")
     lifetime = storage.url_lifetime(URL_TTL_S)
-    safe = filetypes.renders_inline(node.content_type)
-    url = storage.sign_get(
-        storage.file_key(node.owner_id, node.node_id),
-        disposition=storage.content_disposition(node.name, inline=False),
-        content_type=str(node.content_type) if safe else "application/octet-stream",
-        lifetime_s=lifetime,
-    )
+    url = downloads.signed_get(node, inline=False, lifetime_s=lifetime)
     return {"url": url, "expires_at": storage.expires_at(lifetime)}
 
 

@@ -64,6 +64,11 @@ describe("shapes", () => {
     ["application/vnd.ms-excel", "application/vnd.ms-excel"],
     ["", "application/octet-stream"],
     ["nonsense", "application/octet-stream"],
+    ["text/plain; a=b, text/html", "application/octet-stream"],
+    ["image/png; x=1, text/html", "application/octet-stream"],
+    ['application/pdf;x="",text/html', "application/octet-stream"],
+    ["image/png;x=1", "application/octet-stream"],
+    ["image/svg+xml", "image/svg+xml"],
   ])("sends %j as %s", (type, expected) => {
     expect(contentTypeOf({ type })).toBe(expected);
   });

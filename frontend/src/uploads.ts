@@ -41,9 +41,13 @@ export function toCompletedParts(parts: readonly AwsS3Part[]): { part_number: nu
     .sort((a, b) => a.part_number - b.part_number);
 }
 
-/** What the browser says a file is, as the API accepts it (`type/subtype`). */
+// One plain `type/subtype` (RFC 6838 names), which the API stores as it is (lower-cased). It
+// refuses a list, parameters or quotes; a browser's "" for an unknown type means bytes.
+const PLAIN_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+
+/** What the browser says a file is, as the API accepts it, else `application/octet-stream`. */
 export function contentTypeOf(file: { type: string }): string {
-  return /^[\w.+-]+\/[\w.+-]+/.test(file.type) ? file.type : "application/octet-stream";
+  return PLAIN_TYPE.test(file.type) ? file.type : "application/octet-stream";
 }
 
 // ---- signing parts in batches ------------------------------------------------------------

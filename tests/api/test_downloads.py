@@ -20,7 +20,7 @@ import requests
 from chalicelib import storage
 from tests import files
 from tests.client import Reply, assert_error
-from tests.drives import UNKNOWN_ID, Drive, unique
+from tests.drives import UNKNOWN_ID, Drive, set_node_attribute, unique
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
@@ -31,7 +31,15 @@ DISPOSITION = re.compile(
     r"(?P<kind>inline|attachment); filename=\"(?P<fallback>[^\"\\]*)\"; "
     r"filename\*=UTF-8''(?P<encoded>[A-Za-z0-9!#$&+\-.^_`|~%]+)"
 )
-SAFE_TYPES = ["image/png", "image/jpeg", "video/mp4", "audio/mpeg", "application/pdf", "text/plain"]
+# (uploaded as, served as): plain text is always named UTF-8 (filetypes.served).
+SAFE_TYPES = [
+    pytest.param("image/png", "image/png", id="image/png"),
+    pytest.param("image/jpeg", "image/jpeg", id="image/jpeg"),
+    pytest.param("video/mp4", "video/mp4", id="video/mp4"),
+    pytest.param("audio/mpeg", "audio/mpeg", id="audio/mpeg"),
+    pytest.param("application/pdf", "application/pdf", id="application/pdf"),
+    pytest.param("text/plain", "text/plain; charset=utf-8", id="text/plain"),
+]
 UNSAFE_TYPES = [
     "text/html",
     "image/svg+xml",
@@ -171,22 +179,22 @@ def test_download_works_with_a_bearer_token(drive, token_client):
 # --- how it is served ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("content_type", SAFE_TYPES)
-def test_download_is_an_attachment_by_default(drive, content_type):
+@pytest.mark.parametrize(("content_type", "served"), SAFE_TYPES)
+def test_download_is_an_attachment_by_default(drive, content_type, served):
     made = drive.upload("thing", b"bytes", content_type=content_type)
 
     url = drive.link(made["id"])["url"]
 
     params = signed_params(url)
     assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
-    assert params["response-content-type"] == content_type
+    assert params["response-content-type"] == served
     fetched = requests.get(url, timeout=30)
     assert fetched.headers["Content-Disposition"] == params["response-content-disposition"]
-    assert fetched.headers["Content-Type"] == content_type
+    assert fetched.headers["Content-Type"] == served
 
 
-@pytest.mark.parametrize("content_type", SAFE_TYPES)
-def test_inline_1_renders_safe_types_in_the_page(drive, content_type):
+@pytest.mark.parametrize(("content_type", "served"), SAFE_TYPES)
+def test_inline_1_renders_safe_types_in_the_page(drive, content_type, served):
     made = drive.upload("thing", b"bytes", content_type=content_type)
 
     url = drive.link(made["id"], inline="1")["url"]
@@ -197,11 +205,11 @@ def test_inline_1_renders_safe_types_in_the_page(drive, content_type):
         "fallback": "thing",
         "name": "thing",
     }
-    assert params["response-content-type"] == content_type
+    assert params["response-content-type"] == served
     fetched = requests.get(url, timeout=30)
     assert fetched.status_code == 200, fetched.text
     assert fetched.headers["Content-Disposition"].startswith("inline;")
-    assert fetched.headers["Content-Type"] == content_type
+    assert fetched.headers["Content-Type"] == served
 
 
 def test_inline_keeps_the_parameters_of_a_safe_type(drive):
@@ -274,6 +282,183 @@ def test_a_safe_type_in_upper_case_is_still_safe(drive):
 
     assert parse_disposition(params["response-content-disposition"])["kind"] == "inline"
     assert params["response-content-type"] == "image/png"
+
+
+# --- content types that could pass for HTML ----------------------------------------------------
+
+# Stored verbatim before, then served inline as HTML (Chromium takes the last type of a list).
+ATTACKS = [
+    pytest.param("text/plain; a=b, text/html", id="text-plain-parameter-comma-html"),
+    pytest.param("image/png; x=1, text/html", id="png-parameter-comma-html"),
+    pytest.param('application/pdf;x="",text/html', id="pdf-quoted-comma-html"),
+]
+HTML = b"<html><script>alert(document.domain)</script></html>"
+
+
+def _member_of_a_team_the_folder_is_shared_with(owner: Drive, member: Drive) -> None:
+    invitations = "/teams/{}/invitations"
+    made = owner.client.post("/teams", {"name": unique("readers")})
+    assert made.status == 201, made.body
+    team = made.json["team"]["id"]
+    invited = owner.client.post(invitations.format(team), {"username": member.user.username})
+    assert invited.status == 201, invited.body
+    assert member.client.post(invitations.format(team) + "/accept").status == 200
+    body = {"folder_id": owner.home, "access": "read"}
+    shared = owner.client.post(f"/teams/{team}/shared-folders", body)
+    assert shared.status == 201, shared.body
+
+
+def _url_for(
+    who: str, drive: DownloadDrive, stranger: DownloadDrive, api: Any, file_id: str
+) -> str:
+    """The download URL the owner, a team member or anyone with a share link gets, each
+    asking to see the file in the page where they can."""
+    if who == "owner":
+        return str(drive.link(file_id, inline="1")["url"])
+    if who == "team-member":
+        _member_of_a_team_the_folder_is_shared_with(drive, stranger)
+        return str(stranger.link(file_id, inline="1")["url"])
+    made = drive.client.post("/shares", {"node_id": file_id})
+    assert made.status == 201, made.body
+    token = made.json["url"].rsplit("/", 1)[1]
+    got = api.post(f"/public/shares/{token}/download", {})
+    assert got.status == 200, got.body
+    return str(got.json["url"])
+
+
+WHO = ["owner", "team-member", "share-link"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        *ATTACKS,
+        pytest.param("text/plain, text/html", id="two-types"),
+        pytest.param("text/plain; format=flowed", id="unknown-parameter"),
+        pytest.param("text/plain\r\nX-Injected: 1", id="crlf"),
+        pytest.param("text/mar\u212adown", id="non-ascii-lookalike"),
+    ],
+)
+def test_an_upload_whose_content_type_is_not_one_plain_type_is_refused(drive, content_type):
+    body = {"parent_id": drive.home, "name": "page.txt", "size": len(HTML)}
+
+    reply = drive.client.post("/uploads", {**body, "content_type": content_type})
+
+    details = assert_error(reply, 400, "invalid_request")
+    assert set(details["fields"]) == {"content_type"}, details
+    assert drive.names(drive.home) == []
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("stored", ATTACKS)
+def test_a_type_stored_before_the_strict_rule_is_served_as_an_attachment_of_bytes(
+    drive, stranger, api, who, stored
+):
+    made = drive.upload("page.txt", HTML, content_type="text/plain")
+    set_node_attribute(made["id"], "content_type", stored)  # what an older version stored
+
+    url = _url_for(who, drive, stranger, api, made["id"])
+
+    params = signed_params(url)
+    assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
+    assert params["response-content-type"] == "application/octet-stream"
+    fetched = requests.get(url, timeout=30)
+    assert fetched.headers["Content-Type"] == "application/octet-stream"
+    assert fetched.headers["Content-Disposition"].startswith("attachment;")
+    assert fetched.content == HTML
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(
+    ("content_type", "stored", "served", "kind"),
+    [
+        pytest.param(
+            "Text/Plain; Charset=UTF-7",
+            "text/plain; charset=utf-7",
+            "application/octet-stream",
+            "attachment",
+            id="utf-7",
+        ),
+        pytest.param(
+            "text/plain; charset=windows-1252",
+            "text/plain; charset=windows-1252",
+            "application/octet-stream",
+            "attachment",
+            id="another-charset",
+        ),
+        pytest.param(
+            "image/svg+xml", "image/svg+xml", "application/octet-stream", "attachment", id="svg"
+        ),
+        pytest.param(
+            "text/html; charset=utf-8",
+            "text/html; charset=utf-8",
+            "application/octet-stream",
+            "attachment",
+            id="html",
+        ),
+        pytest.param(
+            "",
+            "application/octet-stream",
+            "application/octet-stream",
+            "attachment",
+            id="empty-as-browsers-send-for-unknown",
+        ),
+        pytest.param(
+            "  TEXT/PLAIN ;charset=UTF8 ",
+            "text/plain; charset=utf-8",
+            "text/plain; charset=utf-8",
+            "inline",
+            id="utf-8-text-spelled-loosely",
+        ),
+        pytest.param("IMAGE/PNG", "image/png", "image/png", "inline", id="upper-case-png"),
+    ],
+)
+def test_a_type_is_stored_canonical_and_served_inline_only_from_the_allow_list(
+    drive, stranger, api, who, content_type, stored, served, kind
+):
+    made = drive.upload("thing", HTML, content_type=content_type)
+    assert made["content_type"] == stored
+    assert drive.node(made["id"])["content_type"] == stored
+
+    url = _url_for(who, drive, stranger, api, made["id"])
+
+    params = signed_params(url)
+    expected = "attachment" if who == "share-link" else kind  # a link always downloads
+    assert parse_disposition(params["response-content-disposition"])["kind"] == expected
+    assert params["response-content-type"] == served
+    fetched = requests.get(url, timeout=30)
+    assert fetched.headers["Content-Type"] == served
+    assert fetched.headers["Content-Disposition"].startswith(expected + ";")
+
+
+def test_s3_holds_the_canonical_type_of_a_multipart_upload(drive):
+    data = b"t" * (6 * 1024 * 1024)  # two parts of UPLOAD_PART_BYTES (tests/conftest.py)
+    started = files.start(
+        drive.client, drive.home, "big.txt", len(data), "Text/Plain ; Charset=UTF8"
+    )
+    assert started.status == 201, started.body
+    assert started.json["part_count"] == 2
+    parts = files.put_parts(drive.client, started.json, data)
+    assert files.complete(drive.client, started.json["upload_id"], parts).status == 200
+
+    key = storage.file_key(drive.user.id, started.json["upload_id"])
+    head = files.s3().head_object(Bucket=files.bucket(), Key=key)
+
+    assert head["ContentType"] == "text/plain; charset=utf-8"
+
+
+def test_every_api_answer_forbids_sniffing(drive, api):
+    made = drive.upload("page.txt", HTML, content_type="text/plain")
+
+    answers = {
+        "302": drive.download(made["id"], inline="1"),
+        "200": drive.download(made["id"], redirect="0"),
+        "401": api.get(f"/files/{made['id']}/download"),
+        "404": drive.download(UNKNOWN_ID),
+    }
+
+    for name, reply in answers.items():
+        assert reply.headers.get("X-Content-Type-Options") == "nosniff", (name, reply.headers)
 
 
 # --- the name -----------------------------------------------------------------------------------

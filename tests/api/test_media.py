@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -105,6 +106,18 @@ def test_a_photo_gets_two_webp_thumbnails_and_its_size_recorded(drive, photo):
         with Image.open(io.BytesIO(reply.content)) as image:
             assert image.format == "WEBP"
             assert image.size == ((256, 192) if side == 256 else (800, 600))
+
+
+def test_thumbnail_urls_name_their_type_and_disposition(photo):
+    # Every GET we sign says what S3 answers with, not what the object holds.
+    for field in ("url", "preview_url"):
+        url = photo["thumbnail"][field]
+        query = parse_qs(urlsplit(url).query)
+        assert query["response-content-type"] == ["image/webp"], query
+        assert query["response-content-disposition"] == ["inline"], query
+        reply = requests.get(url, timeout=30)
+        assert reply.headers["Content-Type"] == "image/webp"
+        assert reply.headers["Content-Disposition"] == "inline"
 
 
 def test_listings_carry_the_thumbnail_urls(drive, photo):

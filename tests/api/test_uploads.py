@@ -587,6 +587,13 @@ def test_upload_rejects_the_name(drive, name):
             {"content_type": "application/" + "x" * 300}, "content_type", id="type-too-long"
         ),
         pytest.param({"content_type": 7}, "content_type", id="type-number"),
+        pytest.param(
+            {"content_type": "text/plain; a=b, text/html"}, "content_type", id="type-comma-html"
+        ),
+        pytest.param({"content_type": "image/png; x=1"}, "content_type", id="type-unknown-param"),
+        pytest.param(
+            {"content_type": 'text/plain; charset="utf-8"'}, "content_type", id="type-quoted"
+        ),
         pytest.param({"on_conflict": "overwrite"}, "on_conflict", id="on-conflict-unknown"),
         pytest.param({"on_conflict": "RENAME"}, "on_conflict", id="on-conflict-upper-case"),
         pytest.param({"on_conflict": None}, "on_conflict", id="on-conflict-null"),
@@ -629,7 +636,10 @@ def test_start_rejects_a_body_that_is_not_a_json_object(drive, raw):
     [
         pytest.param(None, "application/octet-stream", id="absent"),
         pytest.param("Image/PNG", "image/png", id="upper-case-lowered"),
-        pytest.param("text/plain; charset=utf-8", "text/plain; charset=utf-8", id="params"),
+        pytest.param("text/plain; charset=utf-8", "text/plain; charset=utf-8", id="charset"),
+        pytest.param("Text/Plain ;Charset=UTF8", "text/plain; charset=utf-8", id="charset-loose"),
+        pytest.param("", "application/octet-stream", id="empty-as-browsers-send-for-unknown"),
+        pytest.param("application/x-made-up", "application/x-made-up", id="unknown-kept"),
         pytest.param("application/vnd.ms-excel", "application/vnd.ms-excel", id="vendor"),
     ],
 )

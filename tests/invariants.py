@@ -22,20 +22,23 @@ def _client() -> Any:
     return boto3.client("dynamodb", region_name=REGION)
 
 
-def _scan(table: str, **only: str) -> list[dict[str, Any]]:
-    """Every item of a table; ``only`` narrows the read (a filter, a projection)."""
+def _scan(table: str, *, at: Any = None, **only: str) -> list[dict[str, Any]]:
+    """Every item of a table; ``only`` narrows the read (a filter, a projection). ``at`` is
+    another stack's ``(client, stage)`` (the live tests'); the test stack's by default."""
+    client, stage = at or (_client(), "test")
     items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": f"test-{table}", "ConsistentRead": True, **only}
+    kwargs: dict[str, Any] = {"TableName": f"{stage}-{table}", "ConsistentRead": True, **only}
     while True:
-        page = _client().scan(**kwargs)
+        page = client.scan(**kwargs)
         items += page["Items"]
         if "LastEvaluatedKey" not in page:
             return items
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _exists(table: str, key: dict[str, Any]) -> bool:
-    got = _client().get_item(TableName=f"test-{table}", Key=key, ConsistentRead=True)
+def _exists(table: str, key: dict[str, Any], *, at: Any = None) -> bool:
+    client, stage = at or (_client(), "test")
+    got = client.get_item(TableName=f"{stage}-{table}", Key=key, ConsistentRead=True)
     return "Item" in got
 
 
@@ -156,14 +159,15 @@ def check(user_ids: set[str] | None = None) -> None:
     assert not problems, "\n".join(problems)
 
 
-def check_teams() -> None:
+def check_teams(*, at: Any = None) -> None:
     """Every team's member count equals its members; a member's user row names the team and
     nobody else's does; a folder is in a team's shared sets exactly when the team has its
-    item, with the same access."""
-    items = [plain(i) for i in _scan("teams")]
+    item, with the same access; a folder is shared only with a team its owner is a member
+    of. ``at``: another stack's ``(client, stage)``."""
+    items = [plain(i) for i in _scan("teams", at=at)]
     users = {
         u["user_id"]: u
-        for u in map(plain, _scan("users", ProjectionExpression="user_id, team_ids"))
+        for u in map(plain, _scan("users", at=at, ProjectionExpression="user_id, team_ids"))
     }
     # Only folders that are shared say anything here; a folder an item names but that is not
     # shared (any more) is read below.
@@ -173,6 +177,7 @@ def check_teams() -> None:
             plain,
             _scan(
                 "nodes",
+                at=at,
                 FilterExpression="attribute_exists(shared_read) OR attribute_exists(shared_write)",
                 ProjectionExpression="node_id, shared_read, shared_write",
             ),
@@ -182,11 +187,13 @@ def check_teams() -> None:
     teams = {i["team_id"]: i for i in items if i["item"] == "team"}
     members: dict[str, set[str]] = defaultdict(set)
     shared: dict[tuple[str, str], str] = {}
+    owners: dict[tuple[str, str], str] = {}
     for item in items:
         if item["item"].startswith("member#"):
             members[item["team_id"]].add(item["person"])
         if item["item"].startswith("folder#"):
             shared[(item["team_id"], item["folder_id"])] = item["access"]
+            owners[(item["team_id"], item["folder_id"])] = item["owner_id"]
     for team_id, team in teams.items():
         if int(team.get("member_count", 0)) != len(members[team_id]):
             problems.append(
@@ -206,9 +213,12 @@ def check_teams() -> None:
                     problems.append(
                         f"folder {node_id} shared_{access} has {team_id} without its item"
                     )
+    for (team_id, folder_id), owner_id in owners.items():
+        if owner_id not in members[team_id]:
+            problems.append(f"team {team_id} has {folder_id} of {owner_id}, not a member")
     for (team_id, folder_id), access in shared.items():
         node = nodes.get(folder_id)
-        if node is None and _exists("nodes", {"node_id": {"S": folder_id}}):
+        if node is None and _exists("nodes", {"node_id": {"S": folder_id}}, at=at):
             node = {}  # there, but shared with nobody
         if node is not None and team_id not in node.get(f"shared_{access}", []):
             problems.append(f"team {team_id} item for {folder_id} ({access}) not on the folder")

@@ -30,14 +30,16 @@ def _delete(account: Account, path: str) -> requests.Response:
     return requests.delete(f"{account.api}{path}", headers=account.headers, timeout=60)
 
 
-def _in_contract(reply: requests.Response) -> None:
-    """A 2xx, or an error in the contract's format with a 4xx status (never a 5xx)."""
+def _in_contract(
+    reply: requests.Response, codes: tuple[str, ...] = ("not_found", "conflict")
+) -> None:
+    """A 2xx, or an error in the contract's format with one of ``codes`` (never a 5xx)."""
     if reply.status_code < 300:
         return
     assert reply.status_code < 500, reply.text
     error = reply.json()["error"]
     assert set(error) == {"code", "message", "details"}, reply.text
-    assert error["code"] in ("not_found", "conflict"), reply.text
+    assert error["code"] in codes, reply.text
 
 
 def _at_once(
@@ -100,3 +102,44 @@ def test_a_share_racing_the_end_of_its_owners_membership_never_outlives_it(live,
         _in_contract(shared)
         _nothing_of(leader, member, team_id, node)
         invariants.check_teams(at=at)
+
+
+def test_handing_the_team_to_a_member_as_they_leave_keeps_a_leader_in_it(live):
+    """The leader hands the team on while that member leaves: either they lead (and their
+    leave is refused) or they are gone (and the hand-over is refused)."""
+    tag = uuid.uuid4().hex[:6]
+    leader, member = Account(live, f"hand{tag}"), Account(live, f"take{tag}")
+    made = leader.post("/teams", {"name": "Handing"})
+    assert made.status_code == 201, made.text
+    team_id = made.json()["team"]["id"]
+    at = (boto3.client("dynamodb", endpoint_url=live.moto_url, region_name="us-east-1"), live.stage)
+    for round_ in range(ROUNDS // 2):
+        assert leader.post(f"/teams/{team_id}/invitations", {"username": f"take{tag}"}).ok
+        assert member.post(f"/teams/{team_id}/invitations/accept", {}).ok
+        left, handed = _at_once(
+            lambda: _delete(member, f"/teams/{team_id}/members/me"),
+            lambda: requests.patch(
+                f"{leader.api}/teams/{team_id}",
+                json={"leader_id": member.id},
+                headers=leader.headers,
+                timeout=60,
+            ),
+            (round_ % 10) * 0.006,
+        )
+        _in_contract(left, ("conflict",))
+        _in_contract(handed, ("invalid_request",))
+        assert (left.status_code, handed.status_code) in ((204, 400), (409, 200)), (
+            left.text,
+            handed.text,
+        )
+        invariants.check_teams(at=at)
+        if handed.status_code == 200:  # they lead: they hand it back, then leave
+            back = requests.patch(
+                f"{member.api}/teams/{team_id}",
+                json={"leader_id": leader.id},
+                headers=member.headers,
+                timeout=60,
+            )
+            assert back.status_code == 200, back.text
+            assert _delete(member, f"/teams/{team_id}/members/me").status_code == 204
+            invariants.check_teams(at=at)

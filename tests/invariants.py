@@ -200,7 +200,8 @@ def check(user_ids: set[str] | None = None) -> None:
 def check_teams() -> None:
     """Every team's member count equals its members; a member's user row names the team and
     nobody else's does; a folder is in a team's shared sets exactly when the team has its
-    item, with the same access."""
+    item, with the same access; a folder is shared only with a team its owner is a member
+    of."""
     items = [plain(i) for i in _scan("teams")]
     users = {
         u["user_id"]: u
@@ -223,11 +224,13 @@ def check_teams() -> None:
     teams = {i["team_id"]: i for i in items if i["item"] == "team"}
     members: dict[str, set[str]] = defaultdict(set)
     shared: dict[tuple[str, str], str] = {}
+    owners: dict[tuple[str, str], str] = {}
     for item in items:
         if item["item"].startswith("member#"):
             members[item["team_id"]].add(item["person"])
         if item["item"].startswith("folder#"):
             shared[(item["team_id"], item["folder_id"])] = item["access"]
+            owners[(item["team_id"], item["folder_id"])] = item["owner_id"]
     for team_id, team in teams.items():
         if int(team.get("member_count", 0)) != len(members[team_id]):
             problems.append(
@@ -247,6 +250,9 @@ def check_teams() -> None:
                     problems.append(
                         f"folder {node_id} shared_{access} has {team_id} without its item"
                     )
+    for (team_id, folder_id), owner_id in owners.items():
+        if owner_id not in members[team_id]:
+            problems.append(f"team {team_id} has {folder_id} of {owner_id}, not a member")
     for (team_id, folder_id), access in shared.items():
         node = nodes.get(folder_id)
         if node is None and _exists("nodes", {"node_id": {"S": folder_id}}):

@@ -2,7 +2,7 @@
 in the team's partition, so one Query reads a team whole.
 
     (team_id, "team")                name, leader_id, member_count, created_at, status
-    (team_id, "member#{user_id}")    person, joined_at
+    (team_id, "member#{user_id}")    person, joined_at, leaving
     (team_id, "invite#{user_id}")    person, invited_by, invited_at
     (team_id, "folder#{folder_id}")  folder_id, owner_id, access, sharer_id, shared_at
 
@@ -16,12 +16,21 @@ memberships and invitations.
 A team being deleted is marked ``closing`` first: every other write checks the team is
 ``active``, so nothing joins or is shared while its folders are unshared and its members
 let go, and a deletion that stops half-way is finished by running it again.
+
+A membership ends the same way: marked ``leaving`` first, which a share checks is absent, so
+the member's shares read after the mark are all there will ever be; then they are unshared,
+then the membership (which must be so marked, and not the leader's) is deleted:
+
+    share:  membership there, not leaving? ──> write the share     (either before the mark)
+    leave:  mark leaving ──> read the shares, unshare ──> end the membership
+                             (or refused after it: the team's folders never outlive it)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -29,6 +38,7 @@ from pynamodb.models import Model
 
 from chalicelib.models.base import ConditionsFailed, TableName, Transaction, transact, utcnow
 from chalicelib.models.nodes import NodeModel
+from chalicelib.models.tree import structure
 from chalicelib.models.users import UserModel
 
 TEAM = "team"
@@ -59,6 +69,7 @@ class TeamModel(Model):
     # Members and invitations: whose (the by_person index's key).
     person = UnicodeAttribute(null=True)
     joined_at = UTCDateTimeAttribute(null=True)
+    leaving = UTCDateTimeAttribute(null=True)  # set when the membership starts to end
     invited_by = UnicodeAttribute(null=True)
     invited_at = UTCDateTimeAttribute(null=True)
     # Shared folders.
@@ -73,7 +84,12 @@ class TeamModel(Model):
 
 class TeamChanged(Exception):
     """A condition failed: the team, a membership or the folder is not as the write assumed
-    (read again and decide)."""
+    (read again and decide). ``folder``: it was the folder (or a folder above it) that
+    changed, not the team or the membership."""
+
+    def __init__(self, *, folder: bool = False):
+        super().__init__("the folder changed" if folder else "the team changed")
+        self.folder = folder
 
 
 def member_item(user_id: str) -> str:
@@ -93,6 +109,11 @@ def _run(build: Callable[[Transaction], None]) -> None:
         transact(build)
     except ConditionsFailed as exc:
         raise TeamChanged() from exc
+
+
+def _staying() -> Any:
+    """A membership that is there and not ending."""
+    return TeamModel.person.exists() & TeamModel.leaving.does_not_exist()
 
 
 def _active(tx: Transaction, team_id: str) -> None:
@@ -182,12 +203,7 @@ def hand_over(team_id: str, leader_id: str, new_leader_id: str) -> None:
             actions=[TeamModel.leader_id.set(new_leader_id)],
             condition=(TeamModel.status == "active") & (TeamModel.leader_id == leader_id),
         )
-        tx.condition_check(
-            TeamModel,
-            team_id,
-            member_item(new_leader_id),
-            condition=TeamModel.person.exists(),
-        )
+        tx.condition_check(TeamModel, team_id, member_item(new_leader_id), condition=_staying())
 
     _run(build)
 
@@ -242,16 +258,42 @@ def accept(team_id: str, user_id: str, *, max_members: int) -> None:
     _run(build)
 
 
-def let_go(team_id: str, user_id: str, *, closing: bool = False) -> None:
-    """End a membership (a member leaves or is removed; every member, when the team is
-    deleted). Their shared folders must be unshared first."""
+def begin_leaving(team_id: str, user_id: str) -> None:
+    """Mark a membership as ending (again is harmless): from now on its member shares
+    nothing more with the team, and it cannot be handed the team. The leader's cannot."""
 
     def build(tx: Transaction) -> None:
-        tx.delete(TeamModel(team_id, member_item(user_id)), condition=TeamModel.person.exists())
+        tx.update(
+            TeamModel(team_id, member_item(user_id)),
+            actions=[TeamModel.leaving.set(TeamModel.leaving | utcnow())],
+            condition=TeamModel.person.exists(),
+        )
+        tx.condition_check(
+            TeamModel,
+            team_id,
+            TEAM,
+            condition=(TeamModel.status == "active") & (TeamModel.leader_id != user_id),
+        )
+
+    _run(build)
+
+
+def let_go(team_id: str, user_id: str, *, closing: bool = False) -> None:
+    """End a membership: one marked leaving (``begin_leaving``) whose shared folders have
+    been unshared since, of someone who does not lead the team; or, when the team is being
+    deleted (``closing``), any."""
+
+    def build(tx: Transaction) -> None:
+        tx.delete(
+            TeamModel(team_id, member_item(user_id)),
+            condition=TeamModel.person.exists() if closing else TeamModel.leaving.exists(),
+        )
         tx.update(
             TeamModel(team_id, TEAM),
             actions=[TeamModel.member_count.add(-1)],
-            condition=TeamModel.status == ("closing" if closing else "active"),
+            condition=(TeamModel.status == "closing")
+            if closing
+            else (TeamModel.status == "active") & (TeamModel.leader_id != user_id),
         )
         tx.update(
             UserModel(user_id),
@@ -262,15 +304,16 @@ def let_go(team_id: str, user_id: str, *, closing: bool = False) -> None:
     _run(build)
 
 
-def share(team_id: str, folder: NodeModel, sharer_id: str, access: str) -> None:
-    """Share a folder with a team its owner belongs to, or change the access it is shared
-    with."""
+def share(
+    team_id: str, folder: NodeModel, sharer_id: str, access: str, *, above: Sequence[NodeModel]
+) -> None:
+    """Share a folder with a team its owner belongs to (and is not leaving), or change the
+    access it is shared with; ``above``, the folders over it as read, must still hang where
+    they did, out of the trash (TeamChanged with ``folder`` set when they or it changed)."""
     other = "read" if access == "write" else "write"
 
     def build(tx: Transaction) -> None:
-        tx.condition_check(
-            TeamModel, team_id, member_item(sharer_id), condition=TeamModel.person.exists()
-        )
+        tx.condition_check(TeamModel, team_id, member_item(sharer_id), condition=_staying())
         _active(tx, team_id)
         tx.save(
             TeamModel(
@@ -289,10 +332,15 @@ def share(team_id: str, folder: NodeModel, sharer_id: str, access: str) -> None:
                 getattr(NodeModel, f"shared_{access}").add({team_id}),
                 getattr(NodeModel, f"shared_{other}").delete({team_id}),
             ],
-            condition=(NodeModel.owner_id == sharer_id) & (NodeModel.status == "ready"),
+            condition=(NodeModel.owner_id == sharer_id) & structure(folder),
         )
+        for node in above:
+            tx.condition_check(NodeModel, node.node_id, condition=structure(node))
 
-    _run(build)
+    try:
+        transact(build)
+    except ConditionsFailed as exc:
+        raise TeamChanged(folder=bool(set(exc.failed) - {0, 1})) from exc
 
 
 def unshare(team_id: str, folder_id: str) -> None:
@@ -315,13 +363,15 @@ def unshare(team_id: str, folder_id: str) -> None:
         TeamModel(team_id, folder_item(folder_id)).delete()  # the folder is gone for good
 
 
-def start_closing(team_id: str, leader_id: str) -> None:
+def start_closing(team_id: str, leader_id: str, *, members: int | None = None) -> None:
+    """Mark a team as being deleted, if ``leader_id`` leads it (and it has ``members``
+    members, when given: nobody joined since they were read)."""
     row = TeamModel(team_id, TEAM)
+    condition = (TeamModel.status == "active") & (TeamModel.leader_id == leader_id)
+    if members is not None:
+        condition &= TeamModel.member_count == members
     try:
-        row.update(
-            actions=[TeamModel.status.set("closing")],
-            condition=(TeamModel.status == "active") & (TeamModel.leader_id == leader_id),
-        )
+        row.update(actions=[TeamModel.status.set("closing")], condition=condition)
     except Exception as exc:
         if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
             raise TeamChanged() from exc

@@ -217,6 +217,8 @@ def delete(user_id: str, *, password: str | None) -> None:
         attempts.check_password(user, password or "", error=WrongPassword)
     teams.hand_on(user)
     users.close(user)
+    # Once more for a team made or joined since the first pass (neither can follow the close).
+    teams.hand_on(UserModel.get(user_id, consistent_read=True))
 
 
 def purge_closed() -> int:

@@ -6,7 +6,8 @@ Who may do what: anyone signed in makes a team and leads it; a member sees it wh
 leader renames it, hands leadership on, invites, cancels invitations, removes members and
 deletes it (a member asking is 403, anyone else 404: teams one is not in do not exist for
 them). A member shares folders they own and stops sharing them; the leader may stop any share.
-A member who leaves or is removed stops sharing their folders with the team.
+A member who leaves or is removed stops sharing their folders with the team, however their
+requests interleave (chalicelib/models/teams.py draws how).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib import policy
-from chalicelib.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from chalicelib.errors import AppError, Conflict, Forbidden, InvalidRequest, NotFound
 from chalicelib.models import nodes
 from chalicelib.models import teams as model
 from chalicelib.models.teams import TeamChanged, TeamModel
@@ -28,6 +29,8 @@ from chalicelib.services.sessions import Actor
 # Bounds that keep a team's detail one Query and one BatchGet of people.
 MAX_MEMBERS = 100
 MAX_TEAMS = 100
+# Reads and tries for one team while an account closes, should its members keep changing.
+HAND_ON_TRIES = 5
 
 
 def team_view(row: TeamModel) -> dict[str, Any]:
@@ -294,23 +297,38 @@ def remove_member(caller: Actor, team_id: str, user_id: str) -> None:
         if int(row.member_count or 0) > 1:
             raise Conflict("Hand the team to another member before you leave it.")
         try:
-            model.start_closing(team_id, caller.user_id)
+            model.start_closing(team_id, caller.user_id, members=1)
         except TeamChanged as exc:
-            raise _not_found() from exc  # deleted, or someone joined, meanwhile
+            raise _cannot_leave(team_id, caller.user_id) from exc  # someone joined meanwhile?
         close(team_id)
         return
     leave(team_id, target)
 
 
 def leave(team_id: str, user_id: str) -> None:
-    """End a membership: the member's shared folders first, then the membership itself."""
+    """End a membership: mark it ending (nothing more is shared from then on), unshare the
+    member's folders, then end it."""
+    try:
+        model.begin_leaving(team_id, user_id)
+    except TeamChanged as exc:
+        raise _cannot_leave(team_id, user_id) from exc
     for item in model.whole(team_id):
-        if item.item.startswith("folder#") and item.sharer_id == user_id:
+        if item.item.startswith("folder#") and user_id in (item.sharer_id, item.owner_id):
             model.unshare(team_id, str(item.folder_id))
     try:
         model.let_go(team_id, user_id)
     except TeamChanged as exc:
-        raise NotFound("No such member.") from exc
+        raise NotFound("No such member.") from exc  # another leave ended it first
+
+
+def _cannot_leave(team_id: str, user_id: str) -> AppError:
+    """Why a membership could not start to end, read again."""
+    row = model.get(team_id)
+    if row is None or row.status != "active":
+        return _not_found()
+    if row.leader_id == user_id:
+        return Conflict("Hand the team to another member before you leave it.")
+    return NotFound("No such member.")
 
 
 def share_folder(caller: Actor, team_id: str, folder_id: str, access: str) -> dict[str, Any]:
@@ -325,9 +343,13 @@ def share_folder(caller: Actor, team_id: str, folder_id: str, access: str) -> di
             {"folder_id": "share a folder inside your drive, not all of it"}
         )
     try:
-        model.share(team_id, folder, caller.user_id, access)
+        model.share(team_id, folder, caller.user_id, access, above=here.ancestors)
     except TeamChanged as exc:
-        raise NotFound("No such folder.") from exc
+        if exc.folder:
+            raise NotFound("No such folder.") from exc  # trashed or moved meanwhile
+        raise Conflict(
+            "You are leaving this team, or it is being deleted: nothing more can be shared."
+        ) from exc
     return {"folder_id": folder_id, "team_id": team_id, "access": access}
 
 
@@ -342,21 +364,35 @@ def unshare_folder(caller: Actor, team_id: str, folder_id: str) -> None:
 
 
 def hand_on(user: UserModel) -> None:
-    """Before an account closes: each team it leads goes to its oldest other member (or is
-    deleted when it has none), and it leaves every team (unsharing its folders)."""
+    """Before an account closes (and once more after, for a team joined meanwhile): each
+    team it leads goes to its oldest other member (or is deleted when it has none), and it
+    leaves every team (unsharing its folders)."""
     for team_id in sorted(user.team_ids or ()):
+        _hand_on_one(team_id, user.user_id)
+
+
+def _hand_on_one(team_id: str, user_id: str) -> None:
+    for _ in range(HAND_ON_TRIES):
         items = model.whole(team_id)
         row = next((i for i in items if i.item == model.TEAM), None)
         if row is None or row.status != "active":
-            continue
-        if row.leader_id == user.user_id:
-            others = sorted(
-                (i for i in items if i.item.startswith("member#") and i.person != user.user_id),
-                key=model.joined,
-            )
-            if not others:
-                model.start_closing(team_id, user.user_id)
-                close(team_id)
-                continue
-            model.hand_over(team_id, user.user_id, str(others[0].person))
-        leave(team_id, user.user_id)
+            return  # gone, or being deleted (which lets every member go)
+        members = [i for i in items if i.item.startswith("member#")]
+        try:
+            if row.leader_id == user_id:
+                others = sorted(
+                    (i for i in members if i.person != user_id and not i.leaving),
+                    key=model.joined,
+                )
+                if not others:  # (those leaving are let go with the team)
+                    model.start_closing(team_id, user_id, members=len(members))
+                    close(team_id)
+                    return
+                model.hand_over(team_id, user_id, str(others[0].person))
+            leave(team_id, user_id)
+            return
+        except (TeamChanged, Conflict):
+            continue  # someone joined, left or took the lead meanwhile: read again
+        except NotFound:
+            return  # removed, or the team deleted, meanwhile
+    raise Conflict("Your teams kept changing while the account closed: try again.")

@@ -14,6 +14,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from chalicelib.models import nodes as nodes_model
+from chalicelib.models import teams as teams_model
+from chalicelib.models.teams import TeamChanged
 from chalicelib.services import search
 from tests import invariants
 from tests.client import assert_error
@@ -355,6 +358,98 @@ def test_a_member_who_leaves_stops_sharing_their_folders(crew):
         crew["shared"]["id"]
     ]
     assert member.client.get("/teams").json["items"] == []
+
+
+# The interleavings of a membership's end with a share, replayed step by step through the
+# model's writes (what each request does between its read and its write):
+#
+#     leave:  read the shares ─────────────── end the membership
+#     share:              write the share ─┘
+
+
+def test_a_membership_cannot_end_over_a_share_written_after_its_shares_were_read(crew):
+    member, team = crew["member"], crew["team"]
+    theirs = member.mkdir("Late")
+    teams_model.whole(team["id"])  # what a leave read: nothing of theirs shared yet
+    share(team, member, theirs["id"], "read")  # lands in between
+
+    with pytest.raises(TeamChanged):
+        teams_model.let_go(team["id"], member.user.id)  # refused: the share would outlive it
+
+    # Leaving (again) sweeps it: the folder goes with the membership.
+    assert member.client.delete(f"/teams/{team['id']}/members/me").status == 204
+    assert theirs["id"] not in {
+        f["folder_id"] for f in detail(crew["leader"], team)["shared_folders"]
+    }
+
+
+def test_a_member_whose_leaving_has_begun_shares_nothing_and_leaving_again_finishes(crew):
+    member, team = crew["member"], crew["team"]
+    theirs = member.mkdir("Too late")
+    teams_model.begin_leaving(team["id"], member.user.id)  # a leave that stopped half-way
+
+    reply = member.client.post(
+        f"/teams/{team['id']}/shared-folders", {"folder_id": theirs["id"], "access": "write"}
+    )
+
+    assert_error(reply, 409, "conflict")
+    assert theirs["id"] not in {
+        f["folder_id"] for f in detail(crew["leader"], team)["shared_folders"]
+    }
+    assert member.client.delete(f"/teams/{team['id']}/members/me").status == 204
+    assert member.client.get("/teams").json["items"] == []
+
+
+def test_leadership_handed_to_a_member_as_they_leave_keeps_a_leader_in_the_team(crew):
+    leader, member, team = crew["leader"], crew["member"], crew["team"]
+    # Their leave read that they do not lead; then the team is handed to them.
+    teams_model.hand_over(team["id"], leader.user.id, member.user.id)
+
+    with pytest.raises(TeamChanged):
+        teams_model.let_go(team["id"], member.user.id)
+    with pytest.raises(TeamChanged):
+        teams_model.begin_leaving(team["id"], member.user.id)
+    assert detail(member, team)["team"]["leader_id"] == member.user.id
+
+    # The other way round: a member who has begun leaving cannot be handed the team.
+    back = member.client.patch(f"/teams/{team['id']}", {"leader_id": leader.user.id})
+    assert back.status == 200, back.body
+    teams_model.begin_leaving(team["id"], member.user.id)
+    handed = leader.client.patch(f"/teams/{team['id']}", {"leader_id": member.user.id})
+    assert_error(handed, 400, "invalid_request")
+    assert leader.client.delete(f"/teams/{team['id']}/members/{member.user.id}").status == 204
+    assert detail(leader, team)["team"]["leader_id"] == leader.user.id
+
+
+def test_a_leader_leaving_alone_does_not_delete_a_team_someone_joined_meanwhile(person):
+    leader, newcomer = person(), person()
+    team = make_team(leader)
+    invited = leader.client.post(
+        f"/teams/{team['id']}/invitations", {"username": newcomer.user.username}
+    )
+    assert invited.status == 201, invited.body
+    # The leader's leave read a team of one; the invitation is accepted before it acts.
+    assert newcomer.client.post(f"/teams/{team['id']}/invitations/accept").status == 200
+
+    with pytest.raises(TeamChanged):
+        teams_model.start_closing(team["id"], leader.user.id, members=1)
+
+    assert detail(newcomer, team)["team"]["member_count"] == 2
+    assert_error(leader.client.delete(f"/teams/{team['id']}/members/me"), 409, "conflict")
+
+
+def test_a_folder_whose_parent_is_trashed_after_the_share_read_it_is_not_shared(crew):
+    leader, team = crew["leader"], crew["team"]
+    holder = leader.mkdir("Holder")
+    inside = leader.mkdir("Inside", holder["id"])
+    read = nodes_model.locate([inside["id"]])[inside["id"]]  # what the share read: visible
+    leader.trash(holder["id"])  # then its parent goes to the trash
+
+    with pytest.raises(TeamChanged) as refused:
+        teams_model.share(team["id"], read.node, leader.user.id, "read", above=read.ancestors)
+
+    assert refused.value.folder
+    assert inside["id"] not in {f["folder_id"] for f in detail(leader, team)["shared_folders"]}
 
 
 def test_the_leader_cannot_leave_while_others_remain_and_leaving_alone_deletes_the_team(crew):

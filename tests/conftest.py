@@ -4,6 +4,7 @@ from the environment, and factories for users and signed-in clients."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -130,6 +131,29 @@ def new_api(app_client: Any) -> Callable[..., Api]:
 @pytest.fixture
 def api(new_api: Callable[..., Api]) -> Api:
     return new_api()
+
+
+@pytest.fixture
+def aws_calls(stack: dict[str, Any]) -> Iterator[list[tuple[str, int]]]:
+    """Every AWS call the app's own clients make (boto3's and PynamoDB's), as
+    ``("service.Operation", size of the parameters)``, seen on the wire through botocore's
+    ``before-call`` event on those clients; nothing is changed."""
+    from chalicelib import aws, models
+
+    seen: list[tuple[str, int]] = []
+
+    def observe(model: Any, params: dict[str, Any], **_: Any) -> None:
+        size = len(json.dumps(params, sort_keys=True, default=str))
+        seen.append((f"{model.service_model.service_name}.{model.name}", size))
+
+    clients = [aws.client(name) for name in ("sqs", "ses", "sns", "s3", "secretsmanager")]
+    clients += [model._get_connection().connection.client for model in models.ALL]  # noqa: SLF001
+    clients.append(models.connection().client)
+    for client in clients:
+        client.meta.events.register("before-call", observe, unique_id="tests.aws_calls")
+    yield seen
+    for client in clients:
+        client.meta.events.unregister("before-call", unique_id="tests.aws_calls")
 
 
 @dataclass(frozen=True)

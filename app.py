@@ -6,10 +6,11 @@ from chalice import Chalice, Rate
 from chalice.app import SQSEvent
 
 from chalicelib.api import admin, auth, health, http, nodes, shares, teams, trash, uploads, users
-from chalicelib.services import jobs, media
+from chalicelib.services import jobs, mail, media
 
-# The stage's media queue (infra/stack.yaml names it so); packaging sets STAGE.
+# The stage's media and mail queues (infra/stack.yaml names them so); packaging sets STAGE.
 MEDIA_QUEUE = f"{os.environ.get('STAGE', 'dev')}-media-events"
+MAIL_QUEUE = f"{os.environ.get('STAGE', 'dev')}-mail.fifo"
 
 app = Chalice(app_name="teamdrive")
 app.debug = False
@@ -43,3 +44,8 @@ def jobs_daily(event: object) -> None:  # noqa: ARG001 - the schedule's event ca
 @app.on_sqs_message(queue=MEDIA_QUEUE, batch_size=1, name="media")
 def media_events(event: SQSEvent) -> None:
     media.handle(record.body for record in event)
+
+
+@app.on_sqs_message(queue=MAIL_QUEUE, batch_size=1, name="mail")
+def mail_jobs(event: SQSEvent) -> None:
+    mail.handle(record.body for record in event)

@@ -31,6 +31,7 @@ class Settings:
     public_url: str
     files_bucket: str
     media_queue_url: str
+    mail_queue_url: str
     signing_secret_id: str
     mail_from: str
     google_client_id: str | None
@@ -98,6 +99,7 @@ def load_settings(env: dict[str, str]) -> Settings:
         public_url=env.get("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
         files_bucket=env.get("FILES_BUCKET", f"teamdrive-{stage}-files"),
         media_queue_url=env.get("MEDIA_QUEUE_URL", ""),
+        mail_queue_url=env.get("MAIL_QUEUE_URL", ""),
         signing_secret_id=env.get("SIGNING_SECRET_ID", f"teamdrive/{stage}/signing-key"),
         mail_from=env.get("MAIL_FROM", "teamdrive <no-reply@teamdrive.local>"),
         google_client_id=env.get("GOOGLE_CLIENT_ID") or None,

@@ -1,7 +1,8 @@
 """Delivering email (SES, text and HTML) and SMS (SNS): the adapter where their errors stop.
 
-A message the provider refuses is logged and dropped rather than failing the request that
-caused it: the account change has happened, and the person can ask for the message again.
+Only the mail function sends (services/mail.py, a job at a time from the mail queue). A message
+the provider refuses is logged and raised as ``DeliveryFailed``, so the job is tried again and
+in the end waits in the dead-letter queue rather than being lost.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib import aws, logs
 from chalicelib.config import get_settings
 from chalicelib.emails import Email
+from chalicelib.errors import DeliveryFailed
 
 
-def send_email(to: str, email: Email) -> bool:
+def send_email(to: str, email: Email) -> None:
     try:
         aws.client("ses").send_email(
             Source=get_settings().mail_from,
@@ -30,11 +32,10 @@ def send_email(to: str, email: Email) -> bool:
         )
     except (ClientError, BotoCoreError) as exc:
         logs.record("mail_failed", level=logging.WARNING, kind="email", error=_code(exc))
-        return False
-    return True
+        raise DeliveryFailed(_code(exc)) from exc
 
 
-def send_sms(phone: str, text: str) -> bool:
+def send_sms(phone: str, text: str) -> None:
     try:
         aws.client("sns").publish(
             PhoneNumber=phone,
@@ -45,8 +46,7 @@ def send_sms(phone: str, text: str) -> bool:
         )
     except (ClientError, BotoCoreError) as exc:
         logs.record("mail_failed", level=logging.WARNING, kind="sms", error=_code(exc))
-        return False
-    return True
+        raise DeliveryFailed(_code(exc)) from exc
 
 
 def _code(exc: Exception) -> str:

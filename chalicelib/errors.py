@@ -29,6 +29,7 @@
     ├── Internal (500 internal)
     └── Unavailable (503 unavailable: a service we depend on did not answer)
     ConfigError (not an HTTP error: the deployment is wrong)
+    DeliveryFailed (not an HTTP error: SES or SNS refused a message; the mail job is retried)
 
 Imports nothing from Chalice: the api package translates these into responses.
 """
@@ -40,6 +41,11 @@ from typing import Any, ClassVar
 
 class ConfigError(RuntimeError):
     """A setting is missing or unfit for this stage."""
+
+
+class DeliveryFailed(RuntimeError):
+    """SES or SNS did not take a message. The mail function lets it propagate, so SQS hands
+    the job over again and, after the queue's last try, keeps it in the dead-letter queue."""
 
 
 class AppError(Exception):

@@ -1,15 +1,18 @@
-"""The SQS adapter: the media queue and its dead-letter queue, found from the stage, and the
-batch calls that move messages between them.
+"""The SQS adapter: the media and mail queues and their dead-letter queues, found from the
+stage, the batch calls that move messages between them, and the one call that posts a mail job.
 
 The media queue is ``MEDIA_QUEUE_URL`` or, when that is not set (a shell at the console),
-the stage's ``{stage}-media-events`` by name; its dead-letter queue is whatever its redrive
-policy names, so neither needs a setting of its own.
+the stage's ``{stage}-media-events`` by name; the mail queue likewise ``MAIL_QUEUE_URL`` or
+``{stage}-mail.fifo``. A dead-letter queue is whatever its queue's redrive policy names, so
+none needs a setting of its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chalicelib import aws
@@ -39,13 +42,43 @@ def media_queue_url() -> str:
         raise NotFound(f"The stage {settings.stage!r} has no media queue.") from exc
 
 
+def mail_queue_url() -> str:
+    """The mail jobs queue of this stage (FIFO: each recipient's mail leaves in order)."""
+    settings = get_settings()
+    if settings.mail_queue_url:
+        return settings.mail_queue_url
+    sqs = aws.client("sqs")
+    try:
+        return str(sqs.get_queue_url(QueueName=f"{settings.stage}-mail.fifo")["QueueUrl"])
+    except sqs.exceptions.QueueDoesNotExist as exc:
+        raise NotFound(f"The stage {settings.stage!r} has no mail queue.") from exc
+
+
+def post_mail_job(job: Mapping[str, str], *, group: str) -> str:
+    """Put one mail job on the mail queue (one SendMessage); returns the job's id.
+
+    ``group`` names whose mail this is (an address, a login, a user id): jobs of one group
+    are handed to the mail function one at a time, in the order they were posted. The id is
+    the job's deduplication id and what makes its handling idempotent.
+    """
+    job_id = uuid.uuid4().hex
+    aws.client("sqs").send_message(
+        QueueUrl=mail_queue_url(),
+        MessageBody=json.dumps({"id": job_id, **job}),
+        # A hash: the group id is visible to whoever reads queue metrics, the login is not.
+        MessageGroupId=hashlib.sha256(group.casefold().encode()).hexdigest(),
+        MessageDeduplicationId=job_id,
+    )
+    return job_id
+
+
 def dead_letter_url(queue_url: str) -> str:
     """The dead-letter queue that ``queue_url``'s redrive policy sends messages to."""
     sqs = aws.client("sqs")
     found = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])
     policy = found.get("Attributes", {}).get("RedrivePolicy")
     if not policy:
-        raise NotFound("The media queue has no dead-letter queue.")
+        raise NotFound("The queue has no dead-letter queue.")
     # arn:aws:sqs:{region}:{account}:{name}
     _, _, _, _, account, name = json.loads(policy)["deadLetterTargetArn"].split(":", 5)
     return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])

@@ -4,6 +4,7 @@ from the environment, and factories for users and signed-in clients."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ TEST_ENV = {
     "UPLOAD_PART_BYTES": str(5 * 1024 * 1024),
     # What provisioning the test stage makes (moto_stack checks it).
     "MEDIA_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/{DEFAULT_ACCOUNT_ID}/test-media-events",
+    "MAIL_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/{DEFAULT_ACCOUNT_ID}/test-mail.fifo",
 }
 
 
@@ -76,6 +78,7 @@ def moto_stack() -> Iterator[dict[str, Any]]:
         session = boto3.session.Session(region_name=REGION)
         outputs = provision(session, stage="test", site_origin=SITE)
         assert outputs["MediaQueueUrl"] == TEST_ENV["MEDIA_QUEUE_URL"], outputs["MediaQueueUrl"]
+        assert outputs["MailQueueUrl"] == TEST_ENV["MAIL_QUEUE_URL"], outputs["MailQueueUrl"]
         prepare_mail(session.client("ses"), TEST_ENV["MAIL_FROM"])
         yield outputs
     reset_settings()
@@ -130,6 +133,29 @@ def api(new_api: Callable[..., Api]) -> Api:
     return new_api()
 
 
+@pytest.fixture
+def aws_calls(stack: dict[str, Any]) -> Iterator[list[tuple[str, int]]]:
+    """Every AWS call the app's own clients make (boto3's and PynamoDB's), as
+    ``("service.Operation", size of the parameters)``, seen on the wire through botocore's
+    ``before-call`` event on those clients; nothing is changed."""
+    from chalicelib import aws, models
+
+    seen: list[tuple[str, int]] = []
+
+    def observe(model: Any, params: dict[str, Any], **_: Any) -> None:
+        size = len(json.dumps(params, sort_keys=True, default=str))
+        seen.append((f"{model.service_model.service_name}.{model.name}", size))
+
+    clients = [aws.client(name) for name in ("sqs", "ses", "sns", "s3", "secretsmanager")]
+    clients += [model._get_connection().connection.client for model in models.ALL]  # noqa: SLF001
+    clients.append(models.connection().client)
+    for client in clients:
+        client.meta.events.register("before-call", observe, unique_id="tests.aws_calls")
+    yield seen
+    for client in clients:
+        client.meta.events.unregister("before-call", unique_id="tests.aws_calls")
+
+
 @dataclass(frozen=True)
 class Mail:
     to: str
@@ -138,12 +164,29 @@ class Mail:
     html: str | None
 
 
+def deliver_mail(app_client: Any) -> int:
+    """Run the app's mail function on every job the mail queue holds, in order, one job per
+    invocation (its batch size), as Lambda's SQS integration does; how many jobs ran.
+
+    Requests only queue their mail, so whatever reads what was sent calls this first (the
+    ``outbox`` fixture does; the local runner polls the queue instead)."""
+    from tests.drives import drain, mail_queue
+
+    jobs = drain(mail_queue())
+    for job in jobs:
+        event = app_client.events.generate_sqs_event([job["Body"]], queue_name="test-mail.fifo")
+        app_client.lambda_.invoke("mail", event)
+    return len(jobs)
+
+
 @pytest.fixture
-def outbox(stack: dict[str, Any]) -> Callable[[], list[Mail]]:
-    """Every email SES accepted, oldest first, read as the local runner's outbox reads it."""
+def outbox(stack: dict[str, Any], app_client: Any) -> Callable[[], list[Mail]]:
+    """Every email SES accepted, oldest first, read as the local runner's outbox reads it,
+    once the mail function has run on every queued job."""
     box = Outbox(account_id=DEFAULT_ACCOUNT_ID, region=REGION)
 
     def read() -> list[Mail]:
+        deliver_mail(app_client)
         return [
             Mail(item["to"], item["subject"], item["text"], item.get("html"))
             for item in reversed(box.items())

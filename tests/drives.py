@@ -222,7 +222,7 @@ def set_node_attribute(node_id: str, name: str, value: str) -> None:
     )
 
 
-# --- The media queues ---------------------------------------------------------------------------
+# --- The media and mail queues -----------------------------------------------------------------
 
 
 @functools.cache
@@ -234,6 +234,13 @@ def media_queue() -> str:
     """The media queue's URL (the test stack's settings name it)."""
     return get_settings().media_queue_url or str(
         sqs().get_queue_url(QueueName="test-media-events")["QueueUrl"]
+    )
+
+
+def mail_queue() -> str:
+    """The mail queue's URL (the test stack's settings name it)."""
+    return get_settings().mail_queue_url or str(
+        sqs().get_queue_url(QueueName="test-mail.fifo")["QueueUrl"]
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.attributes import Attribute
 from pynamodb.expressions.update import Action
 
-from chalicelib import delivery, emails, storage
+from chalicelib import delivery, emails, queues, storage
 from chalicelib.config import get_settings
 from chalicelib.errors import (
     InvalidRequest,
@@ -103,7 +103,7 @@ def register(
     nickname: str | None = None,
     phone: str | None = None,
 ) -> dict[str, Any]:
-    """Create an unverified account and email it a verification link."""
+    """Create an unverified account and have the mail function email it a verification link."""
     name, address, _, nick, number = rules.collect(
         lambda: rules.username(username),
         lambda: rules.email(email),
@@ -119,7 +119,7 @@ def register(
         phone=number,
     )
     users.create(user)
-    send_verification(user)
+    queues.post_mail_job({"kind": "verify", "user_id": user.user_id}, group=user.email)
     return user_view(user)
 
 
@@ -135,6 +135,16 @@ def emailed_link(kind: str, user: UserModel, *, path: str, ttl_s: int, **extra: 
         **extra,
     )
     return f"{get_settings().public_url}{path}?token={token}"
+
+
+def send_first_verification(user_id: str) -> None:
+    """The mail function's half of sign-up: the verification link, unless already verified."""
+    try:
+        user = load(user_id)
+    except NotFound:
+        return  # closed before its mail left
+    if not user.email_verified:
+        send_verification(user)
 
 
 def send_verification(user: UserModel) -> None:
@@ -165,8 +175,15 @@ def verify_email(token: str) -> dict[str, Any]:
 
 
 def resend_verification(email: str) -> None:
-    """Send a new link if an unverified account has this address; say nothing either way."""
-    user = find_by_login(rules.email(email))
+    """Have the mail function send a new link if an unverified account has this address; the
+    request does the same (one queued job) either way."""
+    address = rules.email(email)
+    queues.post_mail_job({"kind": "resend_verification", "email": address}, group=address)
+
+
+def send_verification_again(email: str) -> None:
+    """The mail function's half of resend-verification."""
+    user = find_by_login(email)
     if user is None or user.email_verified or not mail_allowed("verify", user.user_id):
         return
     send_verification(user)

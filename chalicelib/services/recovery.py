@@ -1,14 +1,15 @@
 """Getting back in: username reminders and single-use password-reset links.
 
 Every answer is the same whether or not the account exists, so these routes cannot be used
-to learn who has an account.
+to learn who has an account: a request only posts a mail job (one SQS message, the same for
+any account or none); the mail function (services/mail.py) looks the account up and sends.
 """
 
 from __future__ import annotations
 
 from pynamodb.expressions.update import Action
 
-from chalicelib import delivery, emails
+from chalicelib import delivery, emails, queues
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidToken, NotFound
 from chalicelib.models import tokens, users
@@ -17,15 +18,27 @@ from chalicelib.services import accounts, passwords, rules
 
 
 def forgot_username(email: str) -> None:
-    user = accounts.find_by_login(rules.email(email))
+    address = rules.email(email)
+    queues.post_mail_job({"kind": "username", "email": address}, group=address)
+
+
+def forgot_password(login_name: str) -> None:
+    login = login_name.strip()
+    queues.post_mail_job({"kind": "reset", "login": login}, group=login)
+
+
+def send_username(email: str) -> None:
+    """The mail function's half of forgot-username: remind an account of its username."""
+    user = accounts.find_by_login(email)
     if user is None or not accounts.mail_allowed("username", user.user_id):
         return
     link = f"{get_settings().public_url}/signin"
     delivery.send_email(user.email, emails.username_reminder(user.username, link))
 
 
-def forgot_password(login_name: str) -> None:
-    user = accounts.find_by_login(login_name)
+def send_reset_link(login: str) -> None:
+    """The mail function's half of forgot-password: a new single-use reset link."""
+    user = accounts.find_by_login(login)
     if user is None or not accounts.mail_allowed("reset", user.user_id):
         return
     settings = get_settings()

@@ -20,8 +20,6 @@ from chalice.local import LambdaContext
 
 log = logging.getLogger("teamdrive.local.events")
 
-# The app's handler of the stack's media queue (app.py names it so).
-MEDIA_HANDLER = "media"
 CRON_PERIOD_S = 24 * 3600.0  # cron schedules run once a day locally
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)", re.IGNORECASE)
@@ -90,6 +88,17 @@ def sqs_event(messages: list[dict[str, Any]], *, queue_arn: str, region: str) ->
             }
         )
     return {"Records": records}
+
+
+def queue_busy(sqs: Any, queue_url: str) -> bool:
+    """Whether a queue holds a message, waiting, delayed or being handled."""
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+    found = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=names)["Attributes"]
+    return any(int(found.get(name, 0)) for name in names)
 
 
 class QueuePoller:
@@ -181,12 +190,15 @@ def event_workers(
     app: Chalice,
     sqs: Any,
     *,
-    media_queue_url: str,
+    queue_urls: dict[str, str],
     region: str,
     account_id: str,
     schedule_scale: float = 1.0,
 ) -> list[QueuePoller | ScheduleTimer]:
-    """One worker per SQS handler whose queue exists locally and per schedule of ``app``."""
+    """One worker per SQS handler whose queue exists locally and per schedule of ``app``.
+
+    ``queue_urls`` maps an SQS handler's name (app.py: ``media``, ``mail``) to this stack's
+    queue, whatever stage the app was imported under."""
     workers: list[QueuePoller | ScheduleTimer] = []
     polled: set[str] = set()
     for source in app.event_sources:
@@ -204,9 +216,9 @@ def event_workers(
             )
         elif isinstance(source, SQSEventConfig):
             queue_name = source.queue or str(source.queue_arn).rsplit(":", 1)[-1]
-            if source.name == MEDIA_HANDLER and media_queue_url:
+            if queue_urls.get(source.name):
                 # Whatever stage the app was imported under, this stack's queue is the one.
-                queue_name = media_queue_url.rstrip("/").rsplit("/", 1)[-1]
+                queue_name = queue_urls[source.name].rstrip("/").rsplit("/", 1)[-1]
             try:
                 url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
             except ClientError:
@@ -231,7 +243,8 @@ def event_workers(
             log.info(
                 "event source %s (%s) does not run locally", source.name, type(source).__name__
             )
-    media_queue = media_queue_url.rstrip("/").rsplit("/", 1)[-1]
-    if media_queue and media_queue not in polled:
-        log.warning("no SQS handler for %s: its messages stay in the queue", media_queue)
+    for url in queue_urls.values():
+        queue = url.rstrip("/").rsplit("/", 1)[-1]
+        if queue and queue not in polled:
+            log.warning("no SQS handler for %s: its messages stay in the queue", queue)
     return workers

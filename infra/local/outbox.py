@@ -1,6 +1,9 @@
 """The local outbox: every email (SES) and SMS (SNS) the app sent, read from the backends of the
 moto server running in this process, for ``GET /api/dev/outbox`` and for the terminal.
 moto stamps no send time, so ``sent_at`` is when the outbox first saw a message (within 0.5 s).
+
+Requests only queue mail (the mail function sends it), so a read first waits, a few seconds at
+most, until nothing is left on the way (``pending``): what a request asked for is then here.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ import email
 import email.policy
 import re
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -103,8 +108,18 @@ def _email_item(message: Any) -> dict[str, Any] | None:
 class Outbox:
     """Collects sent messages once each, newest first; echoes each new one to ``out``."""
 
-    def __init__(self, *, account_id: str, region: str, out: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        region: str,
+        out: TextIO | None = None,
+        pending: Callable[[], bool] | None = None,
+        settle_s: float = 10.0,
+    ) -> None:
         self._account_id = account_id
+        self._pending = pending
+        self._settle_s = settle_s
         self._region = region
         self._out = out
         self._lock = threading.Lock()
@@ -112,12 +127,24 @@ class Outbox:
         self._items: list[dict[str, Any]] = []
 
     def items(self, *, to: str | None = None) -> list[dict[str, Any]]:
+        self.settle()
         self.collect()
         with self._lock:
             items = list(reversed(self._items))
         if to:
             items = [item for item in items if to.lower() in item["to"].lower()]
         return items
+
+    def settle(self) -> bool:
+        """Wait until no mail is on its way (at most ``settle_s``); whether none is."""
+        if self._pending is None:
+            return True
+        deadline = time.monotonic() + self._settle_s
+        while self._pending():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def collect(self) -> list[dict[str, Any]]:
         """Take in what moto holds that was not seen yet; return (and echo) the new items."""

@@ -1,6 +1,7 @@
 """The local stack behind ``make dev``: moto's server in this process, the template's resources
 created in it, the app pointed at it through the environment (no local branch in the app), and
-the site, the outbox, the queue pollers and the schedules, until Ctrl-C.
+the site, the outbox, the queue pollers (media events, mail jobs) and the schedules, until
+Ctrl-C.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from chalice.local import LocalChalice, LocalGateway
 from chalicelib.config import load_settings
 from infra.cfn import LOCAL_ACCOUNT_ID
 from infra.local import moto_fixes
-from infra.local.events import event_workers
+from infra.local.events import event_workers, queue_busy
 from infra.local.outbox import Outbox
 from infra.local.provision import prepare_mail, provision
 from infra.local.site import SiteServer
@@ -214,13 +215,20 @@ def start_stack(
             {
                 "FILES_BUCKET": resources["FilesBucketName"],
                 "MEDIA_QUEUE_URL": resources["MediaQueueUrl"],
+                "MAIL_QUEUE_URL": resources["MailQueueUrl"],
                 "SIGNING_SECRET_ID": resources["SigningKeySecretName"],
                 "MAIL_FROM": mail_from,
             },
         )
 
         app = _load_app(app_module or os.environ.get("TEAMDRIVE_APP", "app"))
-        outbox = Outbox(account_id=LOCAL_ACCOUNT_ID, region=REGION, out=out)
+        sqs = session.client("sqs")
+        outbox = Outbox(
+            account_id=LOCAL_ACCOUNT_ID,
+            region=REGION,
+            out=out,
+            pending=lambda: queue_busy(sqs, resources["MailQueueUrl"]),
+        )
         config = Config.create(app_name=app.app_name, lambda_timeout=30, lambda_memory_size=1024)
         site.gateway = LocalGateway(app, config)
         site.outbox = outbox
@@ -229,8 +237,8 @@ def start_stack(
         threads.start("outbox", outbox.watch, threads.stopping)
         workers = event_workers(
             app,
-            session.client("sqs"),
-            media_queue_url=resources["MediaQueueUrl"],
+            sqs,
+            queue_urls={"media": resources["MediaQueueUrl"], "mail": resources["MailQueueUrl"]},
             region=REGION,
             account_id=LOCAL_ACCOUNT_ID,
             schedule_scale=schedule_scale,

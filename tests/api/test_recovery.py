@@ -5,9 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
 
+from chalicelib.errors import DeliveryFailed
+from chalicelib.services import mail
 from tests.client import assert_error
-from tests.conftest import link_token, reset_settings
+from tests.conftest import REGION, TEST_ENV, link_token, reset_settings
+from tests.drives import drain, mail_queue, sqs
 
 NEW_PASSWORD = "a brand new secret"
 
@@ -219,3 +223,89 @@ def test_reset_verifies_an_unverified_address(api, make_user, outbox):
     reply = api.post("/auth/login", {"login": "alice", "password": NEW_PASSWORD})
     assert reply.status == 200, reply.body
     assert reply.json["user"]["email_verified"] is True
+
+
+# --- the same work for every account: mail leaves after the answer ----------------------
+
+# (route, body naming an account, body naming none, of the same length)
+RECOVERY_ROUTES = [
+    ("/auth/forgot-password", {"login": "alice"}, {"login": "nobod"}),
+    ("/auth/forgot-password", {"login": "alice@example.com"}, {"login": "nobod@example.com"}),
+    ("/auth/forgot-username", {"email": "alice@example.com"}, {"email": "nobod@example.com"}),
+    ("/auth/resend-verification", {"email": "alice@example.com"}, {"email": "nobod@example.com"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "known", "unknown"),
+    RECOVERY_ROUTES,
+    ids=["forgot-password-username", "forgot-password-email", "forgot-username", "resend"],
+)
+def test_a_request_makes_the_same_aws_calls_for_a_known_and_an_unknown_account(
+    api, make_user, aws_calls, path, known, unknown
+):
+    make_user("alice", verified=False)  # one that every route would mail
+
+    def calls(body: dict) -> list:
+        aws_calls.clear()
+        accepted(api.post(path, body))
+        return list(aws_calls)
+
+    for_known, for_unknown = calls(known), calls(unknown)
+
+    assert for_known == for_unknown
+    assert [call for call, _ in for_known] == ["sqs.SendMessage"]
+
+
+def sent_emails() -> int:
+    """How many emails SES took, read straight from moto (the mail function not run)."""
+    from moto.ses.models import ses_backends
+
+    return len(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def queued_jobs() -> int:
+    found = sqs().get_queue_attributes(
+        QueueUrl=mail_queue(), AttributeNames=["ApproximateNumberOfMessages"]
+    )
+    return int(found["Attributes"]["ApproximateNumberOfMessages"])
+
+
+def test_the_reset_mail_leaves_through_the_mail_queue_after_the_answer(api, make_user, outbox):
+    user = make_user("alice")
+    before, emails = len(outbox()), sent_emails()
+
+    accepted(api.post("/auth/forgot-password", {"login": "alice"}))
+
+    assert (sent_emails(), queued_jobs()) == (emails, 1)
+    [mail_] = outbox()[before:]  # the mail function has run
+    assert (mail_.to, mail_.subject) == (user.email, "Reset your teamdrive password")
+    assert queued_jobs() == 0
+
+
+def test_the_job_for_an_unknown_account_is_dropped_by_the_mail_function(api, outbox):
+    accepted(api.post("/auth/forgot-password", {"login": "nobody"}))
+    assert queued_jobs() == 1
+
+    assert outbox() == []
+    assert queued_jobs() == 0
+
+
+def test_a_mail_the_provider_refuses_fails_the_job_and_a_redelivered_job_is_sent_once(
+    api, make_user, outbox, monkeypatch
+):
+    user = make_user("alice")
+    before = len(outbox())
+    accepted(api.post("/auth/forgot-username", {"email": user.email}))
+    [job] = drain(mail_queue())
+    monkeypatch.setenv("MAIL_FROM", "teamdrive <no-reply@unverified.example>")  # SES refuses
+    reset_settings()
+
+    with pytest.raises(DeliveryFailed):  # so SQS hands it over again, then dead-letters it
+        mail.handle([job["Body"]])
+
+    monkeypatch.setenv("MAIL_FROM", TEST_ENV["MAIL_FROM"])
+    reset_settings()
+    mail.handle([job["Body"]])
+    mail.handle([job["Body"]])  # SQS delivers at least once
+    assert [m.subject for m in outbox()[before:]] == ["Your teamdrive username"]

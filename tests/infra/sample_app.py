@@ -49,6 +49,14 @@ def on_media(event) -> None:
             raise RuntimeError("asked to fail")
 
 
+MAILED: list[str] = []  # bodies the mail handler was given, in order
+
+
+@app.on_sqs_message(queue="local-mail.fifo", name="mail")
+def on_mail(event) -> None:
+    MAILED.extend(record.body for record in event)
+
+
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def every_minute(event) -> None:
     TICKS.append(event.to_dict())

@@ -32,10 +32,10 @@ from tests.infra.test_layer import AARCH64, X86_64, elf_header
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGE = "prod"
-FUNCTIONS = {"APIHandler", "Media", "JobsShares", "JobsHourly", "JobsDaily"}
+FUNCTIONS = {"APIHandler", "Media", "Mail", "JobsShares", "JobsHourly", "JobsDaily"}
 # Resource: "*" where AWS has no ARN to name: (role, statement id) -> why.
 UNSCOPED_ALLOWED = {
-    ("ApiRole", "TextMessages"): "an SMS goes to a phone number, which has no ARN",
+    ("MailRole", "TextMessages"): "an SMS goes to a phone number, which has no ARN",
 }
 MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 MANAGED_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
@@ -163,7 +163,7 @@ def test_the_functions_roles_name_only_this_stacks_resources(template, resources
     # Every allowed resource is a Ref/GetAtt/Sub of a resource of this template, or of the
     # stage's SES identity (a parameter), or the one justified "*"; never an ARN written out.
     ours = set(resources) | set(template["Parameters"])
-    for logical_id in ("ApiRole", "MediaRole", "JobsRole"):
+    for logical_id in ("ApiRole", "MediaRole", "MailRole", "JobsRole"):
         for _, statement in _statements({logical_id: resources[logical_id]}):
             if statement["Effect"] != "Allow":
                 continue
@@ -187,6 +187,7 @@ def test_each_function_has_its_own_role_and_chalice_makes_none(resources) -> Non
     assert roles == {
         "APIHandler": "ApiRole",
         "Media": "MediaRole",
+        "Mail": "MailRole",
         "JobsDaily": "JobsRole",
         "JobsHourly": "JobsRole",
         "JobsShares": "JobsRole",
@@ -204,8 +205,23 @@ def test_only_the_jobs_may_scan(resources) -> None:
         return found
 
     assert "dynamodb:Scan" in actions("JobsRole")
-    assert "dynamodb:Scan" not in actions("ApiRole") | actions("MediaRole")
+    assert "dynamodb:Scan" not in actions("ApiRole") | actions("MediaRole") | actions("MailRole")
     assert not {a for a in actions("MediaRole") if a.startswith(("ses:", "sns:", "secrets"))}
+
+
+def test_only_the_mail_function_sends_and_requests_only_queue_mail(resources) -> None:
+    def allowed(role: str) -> set[str]:
+        found: set[str] = set()
+        for _, statement in _statements({role: resources[role]}):
+            if statement["Effect"] == "Allow":
+                found.update(_as_list(statement["Action"]))
+        return found
+
+    roles = ("ApiRole", "MediaRole", "MailRole", "JobsRole")
+    senders = {role for role in roles if {"ses:SendEmail", "sns:Publish"} & allowed(role)}
+    assert senders == {"MailRole"}
+    assert "sqs:SendMessage" in allowed("ApiRole")
+    assert not {a for a in allowed("MailRole") if a.startswith(("s3:", "secrets"))}
 
 
 # ---- the functions
@@ -248,10 +264,25 @@ def test_the_media_event_source_is_the_stacks_queue(template, resources) -> None
     assert resolver.resolve(media_queue) == f"{STAGE}-media-events"
 
 
+def test_the_mail_event_source_is_the_stacks_fifo_queue(template, resources) -> None:
+    resolver = Resolver(template, {"SiteOrigin": "https://example.com"})
+    queue_arn = f"arn:aws:sqs:us-east-1:{resolver.pseudo['AWS::AccountId']}:{STAGE}-mail.fifo"
+    source = resources["Mail"]["Properties"]["Events"]["MailSqsEventSource"]["Properties"]
+    assert resolver.resolve(source["Queue"]) == queue_arn
+    assert source["BatchSize"] == 1
+    queue = resources["MailQueue"]["Properties"]
+    assert resolver.resolve(queue["QueueName"]) == f"{STAGE}-mail.fifo"
+    assert queue["FifoQueue"] is True
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]
+    }
+
+
 def test_names_and_arns_reach_the_functions_by_reference(template) -> None:
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
     assert variables["FILES_BUCKET"] == {"Ref": "FilesBucket"}
     assert variables["MEDIA_QUEUE_URL"] == {"Ref": "MediaQueue"}
+    assert variables["MAIL_QUEUE_URL"] == {"Ref": "MailQueue"}
     assert variables["SIGNING_SECRET_ID"] == {"Ref": "SigningKeySecret"}
     assert variables["PUBLIC_URL"] == {"Ref": "SiteOrigin"}
     assert variables["STAGE"] == {"Ref": "Stage"}

@@ -75,6 +75,8 @@ def _bodies(sqs, queue_url: str) -> list[dict]:
         ("FilesBucket", "BucketName", "teamdrive-dev-files"),
         ("MediaQueue", "QueueName", "dev-media-events"),
         ("MediaDeadLetterQueue", "QueueName", "dev-media-events-dlq"),
+        ("MailQueue", "QueueName", "dev-mail.fifo"),
+        ("MailDeadLetterQueue", "QueueName", "dev-mail-dlq.fifo"),
         ("SigningKeySecret", "Name", "teamdrive/dev/signing-key"),
     ],
 )
@@ -299,6 +301,26 @@ def test_media_queue_moves_a_message_to_the_dlq_after_three_receives(session, st
     assert "Messages" not in sqs.receive_message(QueueUrl=queue, VisibilityTimeout=0)
     dead = sqs.receive_message(QueueUrl=stack["MediaDeadLetterQueueUrl"])["Messages"]
     assert [m["Body"] for m in dead] == ["poison"]
+
+
+def test_mail_queue_is_fifo_and_dead_letters_a_job_after_five_receives(session, stack) -> None:
+    sqs = session.client("sqs")
+    queue = stack["MailQueueUrl"]
+    assert queue.endswith("/test-mail.fifo")
+    attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+    assert attributes["FifoQueue"] == "true"
+    assert attributes["VisibilityTimeout"] == "90"
+    assert json.loads(attributes["RedrivePolicy"]) == {
+        "deadLetterTargetArn": stack["MailDeadLetterQueueArn"],
+        "maxReceiveCount": 5,
+    }
+    first = {"MessageGroupId": "someone", "MessageDeduplicationId": "1"}
+    sqs.send_message(QueueUrl=queue, MessageBody="undeliverable", **first)
+    for _ in range(5):  # a mail function that fails five times
+        assert sqs.receive_message(QueueUrl=queue, VisibilityTimeout=0)["Messages"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue, VisibilityTimeout=0)
+    dead = sqs.receive_message(QueueUrl=stack["MailDeadLetterQueueUrl"])["Messages"]
+    assert [m["Body"] for m in dead] == ["undeliverable"]
 
 
 def test_signing_secret_names_its_current_key(session, stack) -> None:

@@ -306,6 +306,24 @@ def test_a_failing_handler_leaves_the_batch_for_redelivery(
     sqs.purge_queue(QueueUrl=queue)
 
 
+def test_mail_jobs_reach_the_mail_handler_in_order_and_the_outbox_waits_for_them(
+    stack: LocalStack, aws: Callable[[str], Any]
+) -> None:
+    sqs, queue = aws("sqs"), stack.resources["MailQueueUrl"]
+    for n in range(3):
+        sqs.send_message(
+            QueueUrl=queue,
+            MessageBody=f"job-{n}",
+            MessageGroupId="g",
+            MessageDeduplicationId=str(n),
+        )
+
+    assert stack.outbox.settle()  # what a read of the outbox does first
+
+    assert [b for b in sample_app.MAILED if b.startswith("job-")] == ["job-0", "job-1", "job-2"]
+    assert _queue_counts(sqs, queue) == (0, 0)
+
+
 def test_schedules_run_on_their_rate_with_a_scheduled_event(stack: LocalStack) -> None:
     assert wait_for(lambda: len(sample_app.TICKS) >= 2)
     event = sample_app.TICKS[0]

@@ -97,8 +97,8 @@ class Aws:
 
 
 def parameter_overrides(options: Options, site_origin: str) -> list[str]:
-    """`Key=Value` for every parameter given; the template's defaults stand for the rest.
-    The mail function may send only as MailIdentity: by default, the domain of MailFrom's address."""
+    """`Key=Value` for every parameter given; the template's defaults stand for the rest. The
+    mail function may send only as MailIdentity: by default, the domain of MailFrom's address."""
     identity = options.mail_identity or parseaddr(options.mail_from)[1].rpartition("@")[2]
     values = {
         "Stage": options.stage,

@@ -38,7 +38,8 @@ from chalicelib.models.users import UserModel
 @dataclass(frozen=True)
 class Plan:
     """How a file is cut: ``part_count`` parts of ``part_size`` bytes (the last one shorter),
-    and S3's id of the multipart upload (None for one PUT)."""
+    and S3's id of the multipart upload (every upload has one; None only on uploads started as
+    one PUT before that)."""
 
     size: int
     part_size: int

@@ -1,5 +1,11 @@
 """Uploads straight from the browser to S3: how a file is cut, signed part URLs, resuming,
-completing (with the size check that settles the reservation) and aborting."""
+completing (with the size check that settles the reservation) and aborting.
+
+Every upload is an S3 multipart upload, even of one part (or none: a 0-byte file is completed
+with one empty part). Every URL we sign is an UploadPart URL of that upload, so once it is
+completed or aborted S3 refuses them all: a ready file's bytes cannot change, and no bytes land
+that no reservation pays for. (A single-PUT URL would stay good until it expired.)
+"""
 
 from __future__ import annotations
 
@@ -54,7 +60,7 @@ def start(
     file_id = uuid.uuid4().hex
     key = storage.file_key(parent.node.owner_id, file_id)
     part_size, part_count = cut(size, get_settings().upload_part_bytes)
-    s3_upload_id = storage.start_multipart(key, kind) if part_count > 1 else None
+    s3_upload_id = storage.start_multipart(key, kind)
     plan = uploads.Plan(
         size=size, part_size=part_size, part_count=part_count, s3_upload_id=s3_upload_id
     )
@@ -69,10 +75,11 @@ def start(
         "part_size": part_size,
         "part_count": part_count,
     }
-    if s3_upload_id is None:
+    if part_count == 1:
+        # The one part's URL at once: a small file needs no other request before its bytes.
         lifetime = storage.url_lifetime(get_settings().upload_url_ttl_s)
-        reply["url"] = storage.sign_put(key, size=size, content_type=kind, lifetime_s=lifetime)
-        reply["expires_at"] = storage.expires_at(lifetime)
+        urls = storage.sign_parts(key, s3_upload_id, {1: size}, lifetime_s=lifetime)
+        reply["url"], reply["expires_at"] = urls["1"], storage.expires_at(lifetime)
     return reply
 
 
@@ -129,20 +136,13 @@ def sign_parts(caller: Actor, upload_id: str, part_numbers: Sequence[int]) -> di
     wrong = [n for n in part_numbers if not 1 <= n <= count]
     if wrong:
         raise InvalidRequest.fields({"part_numbers": f"each must be from 1 to {count}"})
+    if node.s3_upload_id is None:
+        # Started as one PUT before every upload was multipart: its URL is out already.
+        raise NotFound("This upload cannot be signed again: start it again.")
     key = storage.file_key(node.owner_id, node.node_id)
     lifetime = storage.url_lifetime(get_settings().upload_url_ttl_s)
-    if node.s3_upload_id is None:
-        urls = {
-            "1": storage.sign_put(
-                key,
-                size=int(node.declared_size),
-                content_type=str(node.content_type),
-                lifetime_s=lifetime,
-            )
-        }
-    else:
-        lengths = {n: part_length(node, n) for n in sorted(set(part_numbers))}
-        urls = storage.sign_parts(key, node.s3_upload_id, lengths, lifetime_s=lifetime)
+    lengths = {n: part_length(node, n) for n in sorted(set(part_numbers))}
+    urls = storage.sign_parts(key, node.s3_upload_id, lengths, lifetime_s=lifetime)
     return {"urls": urls, "expires_at": storage.expires_at(lifetime)}
 
 
@@ -158,7 +158,8 @@ def parts(caller: Actor, upload_id: str) -> dict[str, Any]:
             storage.list_parts(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
             or []
         )
-    return {"parts": held, "part_size": int(node.part_size), "part_count": int(node.part_count)}
+    shown = [{k: p[k] for k in ("part_number", "etag", "size")} for p in held]
+    return {"parts": shown, "part_size": int(node.part_size), "part_count": int(node.part_count)}
 
 
 def complete(
@@ -173,16 +174,7 @@ def complete(
     key = storage.file_key(node.owner_id, node.node_id)
     joined = True
     if node.s3_upload_id is not None:
-        if not sent:
-            raise InvalidRequest.fields({"parts": "required: every part's number and ETag"})
-        numbers = [n for n, _ in sent]
-        if numbers != sorted(set(numbers)) or not all(
-            1 <= n <= int(node.part_count) for n in numbers
-        ):
-            raise InvalidRequest.fields(
-                {"parts": "part numbers must be ascending, unique and in range"}
-            )
-        joined = storage.complete_multipart(key, node.s3_upload_id, sent)
+        joined = _join(key, node, sent)
     size = storage.object_size(key)
     if size is None:
         if node.s3_upload_id is not None and not joined:
@@ -211,6 +203,31 @@ def complete(
         storage.delete(storage.object_keys(node.owner_id, node.node_id))
         raise
     return {"file": node_view(settled, access)}
+
+
+def _join(key: str, node: NodeModel, sent: Sequence[tuple[int, str]] | None) -> bool:
+    """Complete the multipart upload with ``sent``; False when S3 no longer has it. A one-part
+    upload may come without its part list: the part S3 holds completes it, and a 0-byte file
+    that got none is completed with an empty part of ours."""
+    upload_id = str(node.s3_upload_id)
+    if not sent and int(node.part_count) == 1:
+        held = storage.list_parts(key, upload_id)
+        if held is None:
+            return False
+        if held:
+            sent = [(1, str(held[0]["etag"]))]
+        elif int(node.declared_size) == 0:
+            sent = [(1, storage.put_empty_part(key, upload_id))]
+        else:
+            raise InvalidRequest("Nothing has been uploaded yet.")
+    if not sent:
+        raise InvalidRequest.fields({"parts": "required: every part's number and ETag"})
+    numbers = [n for n, _ in sent]
+    if numbers != sorted(set(numbers)) or not all(1 <= n <= int(node.part_count) for n in numbers):
+        raise InvalidRequest.fields(
+            {"parts": "part numbers must be ascending, unique and in range"}
+        )
+    return storage.complete_multipart(key, upload_id, sent)
 
 
 def _release(caller: Actor, here: Located) -> None:

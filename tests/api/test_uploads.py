@@ -292,6 +292,32 @@ def test_upload_of_an_empty_file(drive):
     invariants.check()
 
 
+def test_an_empty_file_whose_part_was_never_sent_completes_empty(drive):
+    started = drive.begin("nothing sent.txt", 0)
+
+    done = drive.finish(started)
+
+    assert done.status == 200, done.body
+    assert (done.json["file"]["status"], done.json["file"]["size"]) == ("ready", 0)
+    assert object_size(key_of(done.json["file"])) == 0
+    assert open_multipart(key_of(done.json["file"])) == []
+    invariants.check()
+
+
+def test_a_one_part_upload_completes_with_its_part_list_too(drive):
+    data = payload(100)
+    started = drive.begin("listed.bin", len(data))
+    sent = requests.put(started["url"], data=data, timeout=60)
+    assert sent.status_code == 200, sent.text
+
+    done = drive.finish(started, [{"part_number": 1, "etag": sent.headers["ETag"]}])
+
+    assert done.status == 200, done.body
+    assert object_size(key_of(done.json["file"])) == len(data)
+    assert open_multipart(key_of(done.json["file"])) == []
+    invariants.check()
+
+
 # --- Sizes that are not what was declared ----------------------------------------------------
 
 

@@ -857,12 +857,12 @@ def test_hourly_job_aborts_uploads_older_than_the_stale_age_and_only_those(drive
     stale_age = timedelta(seconds=get_settings().upload_stale_s + 60)
     age_upload(old["upload_id"], by=stale_age)
 
-    assert jobs.hourly() == {"uploads_aborted": 1}
+    assert jobs.hourly() == {"uploads_aborted": 1, "uploads_idle_released": 0}
 
     assert_nothing_stored(old["file"])
     assert drive.client.get(f"/nodes/{old['upload_id']}").status == 404
     assert drive.counters()["reserved_bytes"] == before["reserved_bytes"] + 10
-    assert jobs.hourly() == {"uploads_aborted": 0}
+    assert jobs.hourly() == {"uploads_aborted": 0, "uploads_idle_released": 0}
     assert drive.node(fresh["upload_id"])["status"] == "uploading"
     assert drive.client.get(f"/uploads/{fresh['upload_id']}/parts").status == 200
     assert drive.name_is_free("forgotten.bin")
@@ -871,11 +871,12 @@ def test_hourly_job_aborts_uploads_older_than_the_stale_age_and_only_those(drive
     assert drive.counters() == before
 
 
-def test_hourly_job_leaves_an_upload_just_younger_than_the_stale_age(drive):
+def test_hourly_job_leaves_an_upload_just_younger_than_the_stale_age_still_sending(drive):
     young = drive.begin("young.bin", 10)
     age_upload(young["upload_id"], by=timedelta(seconds=get_settings().upload_stale_s - 60))
+    drive.send(young, b"0123456789")  # bytes within the hour: not idle either
 
-    assert jobs.hourly() == {"uploads_aborted": 0}
+    assert jobs.hourly() == {"uploads_aborted": 0, "uploads_idle_released": 0}
 
     assert drive.node(young["upload_id"])["status"] == "uploading"
     drive.abort(young)

@@ -17,6 +17,8 @@ from chalicelib.errors import InvalidRequest
 
 # Seconds a URL keeps in hand before its credentials expire: time to send the request.
 _CREDENTIAL_MARGIN_S = 60
+# S3 lists at most 1,000 parts a page, and an upload has at most 10,000.
+_PART_PAGES = 11
 
 
 # Longest sides of the thumbnails the media function makes: a grid tile and a preview.
@@ -83,14 +85,6 @@ def start_multipart(key: str, content_type: str) -> str:
     return str(reply["UploadId"])
 
 
-def sign_put(key: str, *, size: int, content_type: str, lifetime_s: int) -> str:
-    """A PUT of the whole object; S3 refuses a body of any other length, or another
-    Content-Type than the canonical ``content_type`` signed in (what the object then holds)."""
-    kind = filetypes.canonical(content_type)
-    params = {"Bucket": _bucket(), "Key": key, "ContentLength": size, "ContentType": kind}
-    return str(_s3().generate_presigned_url("put_object", Params=params, ExpiresIn=lifetime_s))
-
-
 def sign_parts(
     key: str, upload_id: str, lengths: dict[int, int], *, lifetime_s: int
 ) -> dict[str, str]:
@@ -113,10 +107,11 @@ def sign_parts(
 
 
 def list_parts(key: str, upload_id: str) -> list[dict[str, Any]] | None:
-    """The parts S3 holds, in order, or None when the upload is no longer open there."""
+    """The parts S3 holds, in order (number, ETag, size, when it arrived), or None when the
+    upload is no longer open there."""
     parts: list[dict[str, Any]] = []
     marker = 0
-    while True:
+    for _ in range(_PART_PAGES):
         try:
             reply = _s3().list_parts(
                 Bucket=_bucket(), Key=key, UploadId=upload_id, PartNumberMarker=marker
@@ -126,12 +121,25 @@ def list_parts(key: str, upload_id: str) -> list[dict[str, Any]] | None:
                 return None
             raise
         parts += [
-            {"part_number": p["PartNumber"], "etag": p["ETag"], "size": p["Size"]}
+            {
+                "part_number": p["PartNumber"],
+                "etag": p["ETag"],
+                "size": p["Size"],
+                "last_modified": p["LastModified"],
+            }
             for p in reply.get("Parts", [])
         ]
         if not reply.get("IsTruncated"):
             return parts
         marker = int(reply["NextPartNumberMarker"])
+    raise RuntimeError(f"S3 listed more than {_PART_PAGES} pages of parts of {key}")
+
+
+def put_empty_part(key: str, upload_id: str) -> str:
+    """Part 1 of a 0-byte file, sent by us: S3 completes no multipart upload without a part.
+    Its ETag."""
+    reply = _s3().upload_part(Bucket=_bucket(), Key=key, UploadId=upload_id, PartNumber=1, Body=b"")
+    return str(reply["ETag"])
 
 
 def complete_multipart(key: str, upload_id: str, parts: Sequence[tuple[int, str]]) -> bool:
@@ -167,7 +175,7 @@ def object_size(key: str) -> int | None:
 
 def abort(owner_id: str, file_id: str, upload_id: str | None) -> None:
     """Abort a file's open multipart upload (if any) and delete whatever objects it has (the
-    media function may have made thumbnails of a single PUT before it was completed)."""
+    joined object of a completion that lost its race, and its thumbnails)."""
     if upload_id:
         try:
             _s3().abort_multipart_upload(

@@ -36,14 +36,10 @@ def start(
 def put_parts(
     client: Api, upload: dict[str, Any], data: bytes, numbers: list[int] | None = None
 ) -> list[dict[str, Any]]:
-    """PUT the given parts (all by default); returns ``[{part_number, etag}]`` in order."""
+    """PUT the given parts (all by default); returns ``[{part_number, etag}]`` in order, or
+    ``[]`` for a one-part file sent to the URL POST /uploads gave (it completes without parts)."""
     if upload["part_count"] == 1 and upload.get("url") and (numbers in (None, [1])):
-        reply = requests.put(
-            upload["url"],
-            data=data,
-            headers={"Content-Type": upload["file"]["content_type"]},
-            timeout=60,
-        )
+        reply = requests.put(upload["url"], data=data, timeout=60)
         assert reply.status_code == 200, reply.text
         return []
     size = upload["part_size"]

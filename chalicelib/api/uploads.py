@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api import session
-from chalicelib.api.http import Body, json_response, no_content, route, whole_number
+from chalicelib.api.http import Body, json_response, list_params, no_content, route, whole_number
 from chalicelib.services import uploads
 
 bp = Blueprint(__name__)
@@ -31,6 +31,13 @@ def start_upload() -> Any:
         on_conflict=on_conflict,
     )
     return json_response(started, status=201)
+
+
+@route(bp, "/uploads", methods=["GET"])
+def list_uploads() -> Any:
+    caller = session.actor(bp.current_request)
+    limit, cursor = list_params(bp.current_request)
+    return uploads.in_progress(caller, limit=limit, cursor=cursor)
 
 
 @route(bp, "/uploads/{upload_id}/parts", methods=["POST"])

@@ -6,7 +6,8 @@
     settle ─── file "ready"; owner: reserved -= size, used += size, file_count + 1,
                bytes_<category> += size; every folder carrying it: total_size += size
     release ── file node and guard gone, parent.child_count - 1,
-               owner: reserved -= size, free += size          (abort, size mismatch, stale)
+               owner: reserved -= size, free += size
+               (abort or the owner's cancel, size mismatch, access ended, idle, stale)
 
 Each arrow is one transaction, so the counters hold at every instant and a crash between
 two of them leaves a pending upload that the stale-upload job releases.
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from chalicelib import filetypes
 from chalicelib.errors import NotFound, QuotaExceeded
@@ -38,7 +40,8 @@ from chalicelib.models.users import UserModel
 @dataclass(frozen=True)
 class Plan:
     """How a file is cut: ``part_count`` parts of ``part_size`` bytes (the last one shorter),
-    and S3's id of the multipart upload (None for one PUT)."""
+    and S3's id of the multipart upload (every upload has one; None only on uploads started as
+    one PUT before that)."""
 
     size: int
     part_size: int
@@ -171,6 +174,15 @@ def release(node: NodeModel, parent: NodeModel | None) -> None:
         transact(build)
     except ConditionsFailed as exc:
         raise Stale() from exc
+
+
+def pending_of(
+    owner_id: str, *, limit: int, start: dict[str, Any] | None = None
+) -> tuple[list[NodeModel], dict[str, Any] | None]:
+    """A page of the uploads in progress into ``owner_id``'s drive (theirs and those members
+    send into their shared folders), oldest first, and the key to continue from (or None)."""
+    result = NodeModel.by_upload.query(owner_id, limit=limit, last_evaluated_key=start)
+    return list(result), result.last_evaluated_key
 
 
 def stale(before: datetime) -> Iterator[NodeModel]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from chalicelib import logs
 from chalicelib.models import tree
@@ -19,10 +20,17 @@ def _run(name: str, work: Callable[[], dict[str, int]]) -> dict[str, int]:
     return result
 
 
-def hourly() -> dict[str, int]:
-    """Abort uploads nobody finished, giving their space back; then count the operators'
-    numbers into their snapshot (logged as a job of its own)."""
-    result = _run("hourly", lambda: {"uploads_aborted": uploads.abort_stale()})
+def hourly(now: datetime | None = None) -> dict[str, int]:
+    """Abort uploads nobody finished and release those that sent no bytes for an hour, giving
+    their space back; then count the operators' numbers into their snapshot (logged as a job
+    of its own). ``now`` is the clock's time (the job's own by default)."""
+    result = _run(
+        "hourly",
+        lambda: {
+            "uploads_aborted": uploads.abort_stale(now),
+            "uploads_idle_released": uploads.release_idle(now),
+        },
+    )
     _run("stats", _census)
     return result
 

@@ -22,7 +22,7 @@ from chalicelib.models import nodes
 from chalicelib.models import teams as model
 from chalicelib.models.teams import TeamChanged, TeamModel
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, cursors, rules
+from chalicelib.services import accounts, cursors, rules, uploads
 from chalicelib.services.accounts import iso
 from chalicelib.services.sessions import Actor
 
@@ -204,6 +204,7 @@ def close(team_id: str) -> None:
         if item.item.startswith("member#"):
             _quietly(lambda i=item: model.let_go(team_id, str(i.person), closing=True))
     model.remove_row(team_id)
+    _end_uploads(items)
 
 
 def _quietly(write: Any) -> None:
@@ -307,18 +308,20 @@ def remove_member(caller: Actor, team_id: str, user_id: str) -> None:
 
 def leave(team_id: str, user_id: str) -> None:
     """End a membership: mark it ending (nothing more is shared from then on), unshare the
-    member's folders, then end it."""
+    member's folders, end it, then cancel what members can no longer upload."""
     try:
         model.begin_leaving(team_id, user_id)
     except TeamChanged as exc:
         raise _cannot_leave(team_id, user_id) from exc
-    for item in model.whole(team_id):
+    items = model.whole(team_id)
+    for item in items:
         if item.item.startswith("folder#") and user_id in (item.sharer_id, item.owner_id):
             model.unshare(team_id, str(item.folder_id))
     try:
         model.let_go(team_id, user_id)
     except TeamChanged as exc:
         raise NotFound("No such member.") from exc  # another leave ended it first
+    _end_uploads(items)
 
 
 def _cannot_leave(team_id: str, user_id: str) -> AppError:
@@ -350,17 +353,33 @@ def share_folder(caller: Actor, team_id: str, folder_id: str, access: str) -> di
         raise Conflict(
             "You are leaving this team, or it is being deleted: nothing more can be shared."
         ) from exc
+    if access == "read":
+        _end_uploads(model.whole(team_id), folder_id)
     return {"folder_id": folder_id, "team_id": team_id, "access": access}
 
 
 def unshare_folder(caller: Actor, team_id: str, folder_id: str) -> None:
     row = _membership(caller, team_id)
-    share = next((i for i in model.whole(team_id) if i.item == model.folder_item(folder_id)), None)
+    items = model.whole(team_id)
+    share = next((i for i in items if i.item == model.folder_item(folder_id)), None)
     if share is None:
         raise NotFound("That folder is not shared with this team.")
     if caller.user_id not in (share.sharer_id, row.leader_id):
         raise Forbidden("Only who shared it or the team's leader may stop sharing it.")
     model.unshare(team_id, folder_id)
+    _end_uploads(items, folder_id)
+
+
+def _end_uploads(items: list[TeamModel], folder_id: str | None = None) -> None:
+    """Cancel what members were uploading into the team's shared folders (``folder_id``: that
+    one) and may no longer write to, once access ended (``items``: the team as it was)."""
+    members = [str(i.person) for i in items if i.item.startswith("member#")]
+    by_owner: dict[str, list[str]] = {}
+    for item in items:
+        if item.item.startswith("folder#") and folder_id in (None, item.folder_id):
+            by_owner.setdefault(str(item.owner_id), []).append(str(item.folder_id))
+    for owner_id, folder_ids in by_owner.items():
+        uploads.cancel_into(owner_id, folder_ids, members)
 
 
 def hand_on(user: UserModel) -> None:

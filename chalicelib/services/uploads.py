@@ -1,21 +1,29 @@
 """Uploads straight from the browser to S3: how a file is cut, signed part URLs, resuming,
-completing (with the size check that settles the reservation) and aborting."""
+completing (with the size check that settles the reservation) and aborting.
+
+Every upload is an S3 multipart upload, even of one part (or none: a 0-byte file is completed
+with one empty part). Every URL we sign is an UploadPart URL of that upload, so once it is
+completed or aborted S3 refuses them all: a ready file's bytes cannot change, and no bytes land
+that no reservation pays for. (A single-PUT URL would stay good until it expired.)
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 import uuid
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import policy, storage
 from chalicelib.config import MIB, get_settings
 from chalicelib.errors import Conflict, InvalidRequest, NotFound, SizeMismatch
-from chalicelib.models import nodes, tree, uploads
+from chalicelib.models import nodes, uploads
 from chalicelib.models.base import utcnow
 from chalicelib.models.nodes import Located, NodeModel
-from chalicelib.services import rules
+from chalicelib.models.users import UserModel
+from chalicelib.services import cursors, rules
 from chalicelib.services.nodes import first_then, node_view, retried, under_free_name
 from chalicelib.services.sessions import Actor
 
@@ -54,7 +62,7 @@ def start(
     file_id = uuid.uuid4().hex
     key = storage.file_key(parent.node.owner_id, file_id)
     part_size, part_count = cut(size, get_settings().upload_part_bytes)
-    s3_upload_id = storage.start_multipart(key, kind) if part_count > 1 else None
+    s3_upload_id = storage.start_multipart(key, kind)
     plan = uploads.Plan(
         size=size, part_size=part_size, part_count=part_count, s3_upload_id=s3_upload_id
     )
@@ -69,10 +77,11 @@ def start(
         "part_size": part_size,
         "part_count": part_count,
     }
-    if s3_upload_id is None:
+    if part_count == 1:
+        # The one part's URL at once: a small file needs no other request before its bytes.
         lifetime = storage.url_lifetime(get_settings().upload_url_ttl_s)
-        reply["url"] = storage.sign_put(key, size=size, content_type=kind, lifetime_s=lifetime)
-        reply["expires_at"] = storage.expires_at(lifetime)
+        urls = storage.sign_parts(key, s3_upload_id, {1: size}, lifetime_s=lifetime)
+        reply["url"], reply["expires_at"] = urls["1"], storage.expires_at(lifetime)
     return reply
 
 
@@ -109,12 +118,16 @@ def _reserve(
     return retried(parent.node.owner_id, attempt)
 
 
-def _pending(caller: Actor, upload_id: str) -> tuple[Located, str]:
+def _pending(caller: Actor, upload_id: str, *, cancel: bool = False) -> tuple[Located, str]:
     """An upload the caller started (or a file they may write, once it is ready), even in a
-    folder trashed since it started: it finishes there and comes back with the folder."""
+    folder trashed since it started: it finishes there and comes back with the folder. To
+    ``cancel`` it, an upload into the caller's drive that someone else started counts too."""
     here, access = policy.require(caller, upload_id, at_least="write", below_trash=True)
     node = here.node
-    if node.is_folder or (node.status == "uploading" and node.uploaded_by != caller.user_id):
+    theirs = cancel and node.owner_id == caller.user_id
+    if node.is_folder or (
+        node.status == "uploading" and node.uploaded_by != caller.user_id and not theirs
+    ):
         raise NotFound("No such upload.")
     return here, access
 
@@ -129,20 +142,13 @@ def sign_parts(caller: Actor, upload_id: str, part_numbers: Sequence[int]) -> di
     wrong = [n for n in part_numbers if not 1 <= n <= count]
     if wrong:
         raise InvalidRequest.fields({"part_numbers": f"each must be from 1 to {count}"})
+    if node.s3_upload_id is None:
+        # Started as one PUT before every upload was multipart: its URL is out already.
+        raise NotFound("This upload cannot be signed again: start it again.")
     key = storage.file_key(node.owner_id, node.node_id)
     lifetime = storage.url_lifetime(get_settings().upload_url_ttl_s)
-    if node.s3_upload_id is None:
-        urls = {
-            "1": storage.sign_put(
-                key,
-                size=int(node.declared_size),
-                content_type=str(node.content_type),
-                lifetime_s=lifetime,
-            )
-        }
-    else:
-        lengths = {n: part_length(node, n) for n in sorted(set(part_numbers))}
-        urls = storage.sign_parts(key, node.s3_upload_id, lengths, lifetime_s=lifetime)
+    lengths = {n: part_length(node, n) for n in sorted(set(part_numbers))}
+    urls = storage.sign_parts(key, node.s3_upload_id, lengths, lifetime_s=lifetime)
     return {"urls": urls, "expires_at": storage.expires_at(lifetime)}
 
 
@@ -158,7 +164,8 @@ def parts(caller: Actor, upload_id: str) -> dict[str, Any]:
             storage.list_parts(storage.file_key(node.owner_id, node.node_id), node.s3_upload_id)
             or []
         )
-    return {"parts": held, "part_size": int(node.part_size), "part_count": int(node.part_count)}
+    shown = [{k: p[k] for k in ("part_number", "etag", "size")} for p in held]
+    return {"parts": shown, "part_size": int(node.part_size), "part_count": int(node.part_count)}
 
 
 def complete(
@@ -173,16 +180,7 @@ def complete(
     key = storage.file_key(node.owner_id, node.node_id)
     joined = True
     if node.s3_upload_id is not None:
-        if not sent:
-            raise InvalidRequest.fields({"parts": "required: every part's number and ETag"})
-        numbers = [n for n, _ in sent]
-        if numbers != sorted(set(numbers)) or not all(
-            1 <= n <= int(node.part_count) for n in numbers
-        ):
-            raise InvalidRequest.fields(
-                {"parts": "part numbers must be ascending, unique and in range"}
-            )
-        joined = storage.complete_multipart(key, node.s3_upload_id, sent)
+        joined = _join(key, node, sent)
     size = storage.object_size(key)
     if size is None:
         if node.s3_upload_id is not None and not joined:
@@ -213,9 +211,34 @@ def complete(
     return {"file": node_view(settled, access)}
 
 
+def _join(key: str, node: NodeModel, sent: Sequence[tuple[int, str]] | None) -> bool:
+    """Complete the multipart upload with ``sent``; False when S3 no longer has it. A one-part
+    upload may come without its part list: the part S3 holds completes it, and a 0-byte file
+    that got none is completed with an empty part of ours."""
+    upload_id = str(node.s3_upload_id)
+    if not sent and int(node.part_count) == 1:
+        held = storage.list_parts(key, upload_id)
+        if held is None:
+            return False
+        if held:
+            sent = [(1, str(held[0]["etag"]))]
+        elif int(node.declared_size) == 0:
+            sent = [(1, storage.put_empty_part(key, upload_id))]
+        else:
+            raise InvalidRequest("Nothing has been uploaded yet.")
+    if not sent:
+        raise InvalidRequest.fields({"parts": "required: every part's number and ETag"})
+    numbers = [n for n, _ in sent]
+    if numbers != sorted(set(numbers)) or not all(1 <= n <= int(node.part_count) for n in numbers):
+        raise InvalidRequest.fields(
+            {"parts": "part numbers must be ascending, unique and in range"}
+        )
+    return storage.complete_multipart(key, upload_id, sent)
+
+
 def _release(caller: Actor, here: Located) -> None:
     """Release a pending upload's reservation, reading it again if it changed meanwhile."""
-    located = first_then(here, lambda: _pending(caller, here.node.node_id)[0])
+    located = first_then(here, lambda: _pending(caller, here.node.node_id, cancel=True)[0])
 
     def attempt() -> None:
         current = located()
@@ -228,8 +251,9 @@ def _release(caller: Actor, here: Located) -> None:
 
 
 def abort(caller: Actor, upload_id: str) -> None:
-    """Abort an upload: its parts are deleted and its reservation given back."""
-    here, _ = _pending(caller, upload_id)
+    """Abort an upload, by who started it or by the owner of the drive it goes into: its parts
+    are deleted and its reservation given back."""
+    here, _ = _pending(caller, upload_id, cancel=True)
     node = here.node
     if node.status != "uploading":
         raise NotFound("No such upload.")
@@ -239,16 +263,137 @@ def abort(caller: Actor, upload_id: str) -> None:
     storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
 
 
-def abort_stale() -> int:
+# --- Uploads into a drive, as its owner sees them, and what ends them without a request ------
+
+# How long a reservation is kept for an upload that receives no bytes.
+IDLE = timedelta(hours=1)
+# Pending uploads one pass of a job or of an ended share looks at (the next pass goes on).
+_MAX_PER_PASS = 10_000
+
+
+def in_progress(caller: Actor, *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The uploads in progress into the caller's drive, theirs and members' alike, oldest
+    first: what each holds of their quota, who sends it and since when."""
+    scope = f"{caller.user_id}:uploads"
+    page, last = uploads.pending_of(
+        caller.user_id, limit=limit, start=cursors.read(cursor, scope=scope)
+    )
+    folders = nodes.batch({str(n.parent_id) for n in page if n.parent_id})
+    people = _people(str(n.uploaded_by) for n in page if n.uploaded_by)
+    items = []
+    for node in page:
+        folder = folders.get(str(node.parent_id))
+        sender = people.get(str(node.uploaded_by))
+        known = sender is not None and sender.status == "active"
+        items.append(
+            {
+                "upload_id": node.node_id,
+                "name": node.name,
+                "parent_id": node.parent_id,
+                "folder_name": folder.name if folder is not None else None,
+                "size": int(node.declared_size),
+                "uploaded_by": {
+                    "id": node.uploaded_by,
+                    "username": sender.username if known and sender else None,
+                    "nickname": sender.nickname if known and sender else None,
+                },
+                "started_at": str(node.upload_started)[:19] + "Z",
+            }
+        )
+    return {"items": items, "next_cursor": cursors.issue(last, scope=scope)}
+
+
+def _people(user_ids: Iterable[str]) -> dict[str, UserModel]:
+    """Their rows, read consistently (a membership may have ended a moment ago)."""
+    ids = list(dict.fromkeys(user_ids))
+    found: dict[str, UserModel] = {}
+    for start in range(0, len(ids), 100):
+        for user in UserModel.batch_get(ids[start : start + 100], consistent_read=True):
+            found[user.user_id] = user
+    return found
+
+
+def _cancel(node_id: str) -> bool:
+    """Release a pending upload's reservation (read afresh), then abort it in S3; False when
+    it is no longer pending (completed or cancelled meanwhile)."""
+
+    def attempt() -> NodeModel | None:
+        here = nodes.locate([node_id]).get(node_id)
+        if here is None or here.node.status != "uploading":
+            return None
+        parent = here.ancestors[-1] if here.ancestors else None
+        uploads.release(here.node, parent)
+        return here.node
+
+    first = nodes.get(node_id)
+    if first is None:
+        return False
+    try:
+        node = retried(first.owner_id, attempt)
+    except Conflict:
+        return False  # it keeps changing: the next pass looks again
+    if node is None:
+        return False
+    storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
+    return True
+
+
+def cancel_into(owner_id: str, folder_ids: Iterable[str], uploader_ids: Iterable[str]) -> int:
+    """Cancel the uploads ``uploader_ids`` send into ``owner_id``'s folders ``folder_ids`` (or
+    below them) that they may no longer write to: a membership or a share ended. Returns how
+    many."""
+    folders, senders = set(folder_ids), set(uploader_ids) - {owner_id}
+    if not folders or not senders:
+        return 0
+    pending: list[NodeModel] = []
+    start: dict[str, Any] | None = None
+    for _ in range(_MAX_PER_PASS // 100):
+        page, start = uploads.pending_of(owner_id, limit=100, start=start)
+        pending += [n for n in page if n.uploaded_by in senders]
+        if start is None:
+            break
+    found = nodes.locate([n.node_id for n in pending])
+    people = _people(str(n.uploaded_by) for n in pending)
+    cancelled = 0
+    for node in pending:
+        here = found.get(node.node_id)
+        if here is None or not folders & {f.node_id for f in here.ancestors}:
+            continue
+        sender = people.get(str(node.uploaded_by))
+        if sender is not None and sender.status == "active":
+            actor = Actor(user_id=sender.user_id, family_id="", is_admin=False, user=sender)
+            if policy.access(actor, here.chain) in ("owner", "write"):
+                continue  # they still may, through another team
+        cancelled += _cancel(node.node_id)
+    return cancelled
+
+
+def release_idle(now: datetime | None = None) -> int:
+    """Release the reservations of uploads that have received no bytes for ``IDLE`` (a job),
+    so nobody holds a quota with an upload that sends nothing. Returns how many."""
+    cutoff = (now or utcnow()) - IDLE
+    released = 0
+    for node in itertools.islice(uploads.stale(cutoff), _MAX_PER_PASS):
+        if _received_since(node, cutoff):
+            continue
+        released += _cancel(node.node_id)
+    return released
+
+
+def _received_since(node: NodeModel, moment: datetime) -> bool:
+    """Whether S3 got bytes of this upload after ``moment`` (a part), or holds the object
+    already (completed there, not yet here: ``complete`` or the stale job settles it)."""
+    key = storage.file_key(node.owner_id, node.node_id)
+    held = storage.list_parts(key, node.s3_upload_id) if node.s3_upload_id else None
+    if held is None:
+        return storage.object_size(key) is not None
+    return any(part["last_modified"] > moment for part in held)
+
+
+def abort_stale(now: datetime | None = None) -> int:
     """Abort uploads left pending too long (a job). Returns how many."""
-    cutoff = utcnow() - timedelta(seconds=get_settings().upload_stale_s)
+    cutoff = (now or utcnow()) - timedelta(seconds=get_settings().upload_stale_s)
     aborted = 0
-    for node in uploads.stale(cutoff):
-        parent = nodes.get(node.parent_id) if node.parent_id else None
-        try:
-            uploads.release(node, parent)
-        except tree.Stale:
-            continue  # completed or changed meanwhile; the next run looks again
-        storage.abort(node.owner_id, node.node_id, node.s3_upload_id)
-        aborted += 1
+    for node in itertools.islice(uploads.stale(cutoff), _MAX_PER_PASS):
+        aborted += _cancel(node.node_id)
     return aborted

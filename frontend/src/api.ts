@@ -110,7 +110,7 @@ export interface UploadStarted {
   file: DriveNode;
   part_size: number;
   part_count: number;
-  /** A presigned PUT of the whole file, only when `part_count` is 1. */
+  /** The presigned PUT of the one part (the whole file), only when `part_count` is 1. */
   url?: string;
   expires_at?: string;
 }

@@ -70,7 +70,7 @@ export class PartSigner {
     private readonly options: { ahead?: number; now?: () => number; marginMs?: number } = {},
   ) {}
 
-  /** Keeps a URL the server gave already (the single PUT of POST /uploads). */
+  /** Keeps a URL the server gave already (the one part's PUT of POST /uploads). */
   seed(uploadId: string, partNumber: number, url: string, expiresAt: string): void {
     this.partsOf(uploadId).set(partNumber, Promise.resolve({ url, expiresAt: Date.parse(expiresAt) }));
   }
@@ -131,8 +131,6 @@ interface Prepared {
   uploadId: string;
   partSize: number;
   partCount: number;
-  /** Signed into the single PUT's URL, so that PUT must send it. */
-  contentType: string;
   /** What GET /uploads/{id}/parts said when resuming; Uppy's first listParts uses it. */
   held: UploadPart[] | null;
 }
@@ -196,7 +194,6 @@ export class S3Bridge {
         uploadId: entry.upload_id,
         partSize: held.part_size,
         partCount: held.part_count,
-        contentType: contentTypeOf(file.data),
         held: held.parts,
       };
     } catch (error) {
@@ -235,7 +232,6 @@ export class S3Bridge {
       uploadId: started.upload_id,
       partSize: started.part_size,
       partCount: started.part_count,
-      contentType: started.file.content_type ?? contentTypeOf(file.data),
       held: null,
     };
   }
@@ -263,11 +259,8 @@ export class S3Bridge {
 
   async signPart(data: Blob, uploadId: string, partNumber: number): Promise<AwsS3UploadParameters> {
     const known = this.preparedOf(data);
-    const url = await this.signer.url(uploadId, partNumber, known.partCount);
-    // A part's PUT has only its length signed; the single PUT has the content type too.
-    return known.partCount === 1
-      ? { method: "PUT", url, headers: { "Content-Type": known.contentType } }
-      : { method: "PUT", url };
+    // Every URL is an UploadPart URL with only its length signed (one part for a small file).
+    return { method: "PUT", url: await this.signer.url(uploadId, partNumber, known.partCount) };
   }
 
   async listParts(data: Blob, uploadId: string): Promise<AwsS3Part[]> {
@@ -282,6 +275,7 @@ export class S3Bridge {
 
   async complete(data: Blob, uploadId: string, parts: readonly AwsS3Part[]): Promise<DriveNode> {
     const known = this.prepared.get(data);
+    // One part: the server completes it with what S3 holds (an empty part for a 0-byte file).
     const single = known && !("error" in known) ? known.partCount === 1 : parts.length <= 1;
     const node = await this.api.completeUpload(uploadId, single ? undefined : toCompletedParts(parts));
     this.settle(data, uploadId);

@@ -1,4 +1,4 @@
-"""Two fixes to moto, applied by the local runner (moto 5.2's behaviour otherwise).
+"""Three fixes to moto, applied by the local runner (moto 5.2's behaviour otherwise).
 
 DynamoDB: moto's server answers requests in parallel threads, but its TransactWriteItems is
 not atomic: it copies each table it touches, applies the items one by one and, when a
@@ -11,6 +11,9 @@ S3: moto assembles a completed multipart upload by growing two ``bytearray``s pa
 copying each into ``bytes`` again (four copies of the object in Python, ~20 s for 1 GiB here),
 where S3 does it on its side. This joins the parts once and checksums the result, giving the
 same object, ETag and checksum (tests/infra/test_moto_fixes.py compares the two).
+
+S3: a part sent to an upload that was completed or aborted is 404 NoSuchUpload, as S3 answers
+it; moto's server answers 500 (a KeyError), which a client would take for a failure to retry.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ def apply() -> None:
         return
     _serial_dynamodb()
     _single_copy_multipart()
+    _no_such_upload()
     _applied = True
 
 
@@ -80,3 +84,17 @@ def _single_copy_multipart() -> None:
 
     models.FakeMultipart.complete = complete
     models.FakeMultipart.complete_unpatched = original
+
+
+def _no_such_upload() -> None:
+    from moto.s3 import models
+    from moto.s3.exceptions import NoSuchUpload
+
+    original = models.S3Backend.upload_part
+
+    def upload_part(self: Any, bucket_name: str, multipart_id: str, *args: Any) -> Any:
+        if multipart_id not in self.get_bucket(bucket_name).multiparts:
+            raise NoSuchUpload(upload_id=multipart_id)
+        return original(self, bucket_name, multipart_id, *args)
+
+    models.S3Backend.upload_part = upload_part

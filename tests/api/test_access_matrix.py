@@ -535,7 +535,10 @@ TABLE: tuple[Case, ...] = (
          (401, 404, 404, 200, 200, 200, 200, 404)),
     Case("GET-search", "GET", "/search?q={f_key}", None,
          anyone(200), shows=listed("id", "f"), shown_to=SEEING),
-    # Uploads into F. One in progress is its sender's alone: the owner's, or the write member's.
+    # Uploads into F. One in progress is its sender's alone: the owner's, or the write member's;
+    # the owner of the drive it fills sees it listed and may cancel it.
+    Case("GET-uploads", "GET", "/uploads?limit=200", None,
+         anyone(200), shows=listed("upload_id", "writer_upload"), shown_to=frozenset({OWNER})),
     Case("POST-upload", "POST", "/uploads",
          {"parent_id": "{box}", "name": "{name}", "size": 5, "content_type": "text/plain"},
          (401, 404, 404, 403, 201, 403, 201, 404), fresh=box_in_f, effect=MADE_IN_BOX),
@@ -558,7 +561,7 @@ TABLE: tuple[Case, ...] = (
          (401, 404, 404, 403, 404, 403, 204, 404),
          fresh=upload_started_by(OWNER), effect=ABORTED),
     Case("DELETE-upload-of-member", "DELETE", "/uploads/{target}", None,
-         (401, 404, 404, 403, 204, 403, 404, 404),
+         (401, 404, 404, 403, 204, 403, 204, 404),
          fresh=upload_started_by(WRITER), effect=ABORTED),
     # The trash: each caller's own (what is trashed in F goes to the owner's).
     Case("GET-trash", "GET", "/trash?limit=200", None,

@@ -292,6 +292,32 @@ def test_upload_of_an_empty_file(drive):
     invariants.check()
 
 
+def test_an_empty_file_whose_part_was_never_sent_completes_empty(drive):
+    started = drive.begin("nothing sent.txt", 0)
+
+    done = drive.finish(started)
+
+    assert done.status == 200, done.body
+    assert (done.json["file"]["status"], done.json["file"]["size"]) == ("ready", 0)
+    assert object_size(key_of(done.json["file"])) == 0
+    assert open_multipart(key_of(done.json["file"])) == []
+    invariants.check()
+
+
+def test_a_one_part_upload_completes_with_its_part_list_too(drive):
+    data = payload(100)
+    started = drive.begin("listed.bin", len(data))
+    sent = requests.put(started["url"], data=data, timeout=60)
+    assert sent.status_code == 200, sent.text
+
+    done = drive.finish(started, [{"part_number": 1, "etag": sent.headers["ETag"]}])
+
+    assert done.status == 200, done.body
+    assert object_size(key_of(done.json["file"])) == len(data)
+    assert open_multipart(key_of(done.json["file"])) == []
+    invariants.check()
+
+
 # --- Sizes that are not what was declared ----------------------------------------------------
 
 
@@ -841,12 +867,12 @@ def test_hourly_job_aborts_uploads_older_than_the_stale_age_and_only_those(drive
     stale_age = timedelta(seconds=get_settings().upload_stale_s + 60)
     age_upload(old["upload_id"], by=stale_age)
 
-    assert jobs.hourly() == {"uploads_aborted": 1}
+    assert jobs.hourly() == {"uploads_aborted": 1, "uploads_idle_released": 0}
 
     assert_nothing_stored(old["file"])
     assert drive.client.get(f"/nodes/{old['upload_id']}").status == 404
     assert drive.counters()["reserved_bytes"] == before["reserved_bytes"] + 10
-    assert jobs.hourly() == {"uploads_aborted": 0}
+    assert jobs.hourly() == {"uploads_aborted": 0, "uploads_idle_released": 0}
     assert drive.node(fresh["upload_id"])["status"] == "uploading"
     assert drive.client.get(f"/uploads/{fresh['upload_id']}/parts").status == 200
     assert drive.name_is_free("forgotten.bin")
@@ -855,11 +881,12 @@ def test_hourly_job_aborts_uploads_older_than_the_stale_age_and_only_those(drive
     assert drive.counters() == before
 
 
-def test_hourly_job_leaves_an_upload_just_younger_than_the_stale_age(drive):
+def test_hourly_job_leaves_an_upload_just_younger_than_the_stale_age_still_sending(drive):
     young = drive.begin("young.bin", 10)
     age_upload(young["upload_id"], by=timedelta(seconds=get_settings().upload_stale_s - 60))
+    drive.send(young, b"0123456789")  # bytes within the hour: not idle either
 
-    assert jobs.hourly() == {"uploads_aborted": 0}
+    assert jobs.hourly() == {"uploads_aborted": 0, "uploads_idle_released": 0}
 
     assert drive.node(young["upload_id"])["status"] == "uploading"
     drive.abort(young)

@@ -54,3 +54,19 @@ def test_a_wrong_etag_is_refused_the_same_way(multipart, patched):
 
     with pytest.raises(InvalidPart):
         complete(upload, iter([(1, parts[0][1]), (2, '"0000"')]))
+
+
+@pytest.mark.parametrize("end", ["complete", "abort"])
+def test_a_part_sent_to_an_ended_upload_is_no_such_upload(multipart, end):
+    upload, parts = multipart
+    s3 = boto3.client("s3", region_name="us-east-1")
+    if end == "complete":
+        joined = [{"PartNumber": n, "ETag": e} for n, e in parts]
+        s3.complete_multipart_upload(
+            Bucket="fixes", Key="k", UploadId=upload.id, MultipartUpload={"Parts": joined}
+        )
+    else:
+        s3.abort_multipart_upload(Bucket="fixes", Key="k", UploadId=upload.id)
+
+    with pytest.raises(s3.exceptions.NoSuchUpload):
+        s3.upload_part(Bucket="fixes", Key="k", UploadId=upload.id, PartNumber=1, Body=b"x")

@@ -198,7 +198,7 @@ def test_create_folder_requires_sign_in(api, drive):
         pytest.param("👨\u200d👩\u200d👧", id="emoji-zwj-sequence"),
         pytest.param("תיקייה חדשה", id="rtl-hebrew"),
         pytest.param("مجلد جديد", id="rtl-arabic"),
-        pytest.param("e\u0301te\u0301", id="combining-marks"),
+        pytest.param("q\u0301q\u0323\u0307", id="combining-marks-without-a-composed-form"),
         pytest.param("a", id="one-character"),
         pytest.param("x" * 255, id="255-ascii"),
         pytest.param("📁" * 255, id="255-astral-code-points"),

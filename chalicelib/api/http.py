@@ -3,7 +3,8 @@
 ``route`` registers every view: it checks the Origin of unsafe requests and turns our errors,
 Chalice's and unexpected ones into the contract's ``{"error": {...}}``. ``access_log`` is the
 HTTP middleware: it writes one JSON line per request and reshapes the errors Chalice answers
-before any view runs (405, 415, bad JSON), so nothing leaves in another format.
+before any view runs (405, 415, bad JSON), so nothing leaves in another format. Every id a
+request names, in its path, body or query, has its shape checked here before anything is read.
 """
 
 from __future__ import annotations
@@ -40,6 +41,39 @@ _CHALICE_STATUS = {
     # Another content type than JSON is a body that is not a JSON object: 400.
     415: InvalidRequest,
 }
+
+
+# The shapes of the ids routes name, by the name the route gives them (in the path, the body
+# or the query). Ids are uuid4 hex; a share link is opened by its token (token_urlsafe(32):
+# 256 bits, 43 characters) and revoked by the token's SHA-256; ``me`` names the caller where a
+# user is named. A parameter of another name (not an id of ours) is URL-safe ASCII that fits
+# any key. An id of another shape names nothing: it never reaches DynamoDB (which refuses keys
+# over 1,024 bytes and text that is not Unicode with a 500).
+HEX_ID = re.compile(r"[0-9a-f]{32}")
+ID_SHAPES: dict[str, re.Pattern[str]] = {
+    "token": re.compile(r"[A-Za-z0-9_-]{43,200}"),
+    "share_id": re.compile(r"[0-9a-f]{64}"),
+    "user_id": re.compile(r"me|[0-9a-f]{32}"),
+}
+OPAQUE = re.compile(r"[A-Za-z0-9._~-]{1,256}")
+
+
+def id_shape(name: str) -> re.Pattern[str]:
+    """The shape of an id called ``name`` (``id`` and ``…_id`` are uuid4 hex)."""
+    if name in ID_SHAPES:
+        return ID_SHAPES[name]
+    return HEX_ID if name == "id" or name.endswith("_id") else OPAQUE
+
+
+def well_formed(name: str, value: Any) -> bool:
+    return isinstance(value, str) and id_shape(name).fullmatch(value) is not None
+
+
+def check_path(params: dict[str, Any]) -> None:
+    """A path whose ids are not of their shape names nothing: 404, as for an unknown id."""
+    for name, value in params.items():
+        if not well_formed(name, value):
+            raise NotFound("Nothing has that id.")
 
 
 def error_body(err: AppError) -> dict[str, Any]:
@@ -82,6 +116,7 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[ViewFn], ViewFn
             request = bp.current_request
             try:
                 check_origin(request)
+                check_path(kwargs)
                 return view(*args, **kwargs)
             except AppError as err:
                 return error_response(err)
@@ -194,24 +229,38 @@ class Body:
             if optional:
                 return cls({})
             raise InvalidRequest("The body must be a JSON object.")
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise InvalidRequest("The body is not valid JSON.") from exc
+        data = _parse(raw)
+        if data is None:
+            raise InvalidRequest("The body is not valid JSON in UTF-8.")
         if not isinstance(data, dict):
             raise InvalidRequest("The body must be a JSON object.")
+        # JSON lets a string hold a lone surrogate ("\\ud800"), which Python decodes and then
+        # cannot encode for DynamoDB or S3: refused here, in any field, keys included.
+        broken = {
+            name.encode("utf-8", "backslashreplace").decode(): "must be valid Unicode text"
+            for name, value in data.items()
+            if not _is_text(name) or not _is_text(value)
+        }
+        if broken:
+            raise InvalidRequest.fields(broken)
         return cls(data)
 
     @staticmethod
     def peek(request: Request, name: str) -> str | None:
-        """A short text field of the body, if it has one, without judging the rest (a route
-        reads the nodes the body names while it authenticates; ``of`` and ``check`` judge)."""
-        try:
-            data = json.loads(request.raw_body or b"")
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return None
+        """An id the body names, if it holds one of its shape, without judging the rest (a
+        route reads the nodes the body names while it authenticates; ``of`` and ``check``
+        judge, and report an id of another shape)."""
+        data = _parse(request.raw_body or b"")
         value = data.get(name) if isinstance(data, dict) else None
-        return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+        return value if well_formed(name, value) else None
+
+    def id(self, name: str, *, required: bool = True) -> Any:
+        """An id (see ``id_shape``); one of another shape names nothing and is a 400 here."""
+        value = self.text(name, required=required, max_len=256)
+        if value is not None and not well_formed(name, value):
+            self.problems[name] = "not an id"
+            return None
+        return value
 
     def has(self, name: str) -> bool:
         return name in self.data
@@ -307,9 +356,42 @@ class Body:
             raise InvalidRequest.fields(self.problems)
 
 
+def _parse(raw: bytes | str) -> Any:
+    """A JSON text in UTF-8 (not UTF-16 or 32, which ``json.loads`` would guess), or None."""
+    try:
+        return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except (ValueError, UnicodeError, RecursionError):
+        return None
+
+
+def _is_text(value: Any) -> bool:
+    """Whether every string in a JSON value is Unicode text (no lone surrogate)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, RecursionError):
+        return False
+    return True
+
+
 def query(request: Request) -> dict[str, str]:
-    """Query parameters, one value each (the last when repeated)."""
-    return dict(request.query_params or {})
+    """Query parameters, one value each (the last when repeated); a value that is not
+    Unicode text is a 400 naming it."""
+    params = dict(request.query_params or {})
+    for name, value in params.items():
+        try:
+            f"{name}={value}".encode()
+        except UnicodeEncodeError:
+            field = name if name.isascii() else "query"
+            raise InvalidRequest.fields({field: "must be valid Unicode text"}) from None
+    return params
+
+
+def query_id(request: Request, name: str) -> str | None:
+    """An id given in the query (None when absent); one of another shape is a 400."""
+    value = query(request).get(name)
+    if value is not None and not well_formed(name, value):
+        raise InvalidRequest.fields({name: "not an id"})
+    return value
 
 
 def list_params(request: Request) -> tuple[int, str | None]:

@@ -18,7 +18,7 @@ bp = Blueprint(__name__)
 def create_folder() -> Any:
     caller = session.actor(bp.current_request, nodes=[Body.peek(bp.current_request, "parent_id")])
     body = Body.of(bp.current_request)
-    parent_id, name = body.text("parent_id", max_len=64), body.text("name", max_len=1024)
+    parent_id, name = body.id("parent_id"), body.text("name", max_len=1024)
     body.check()
     node = folders.create(caller, parent_id=parent_id, name=name)
     return json_response({"node": node}, status=201)
@@ -45,7 +45,7 @@ def update_node(node_id: str) -> Any:
     caller = session.actor(request, nodes=[node_id, Body.peek(request, "parent_id")])
     body = Body.of(bp.current_request)
     name = body.text("name", required=False, max_len=1024)
-    parent_id = body.text("parent_id", required=False, max_len=64)
+    parent_id = body.id("parent_id", required=False)
     body.check()
     if name is None and parent_id is None:
         raise InvalidRequest.fields({"name": "give a name, a parent_id or both"})

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api import session
-from chalicelib.api.http import Body, json_response, list_params, no_content, query, route
+from chalicelib.api.http import Body, json_response, list_params, no_content, query_id, route
 from chalicelib.services import shares
 
 bp = Blueprint(__name__)
@@ -20,7 +20,7 @@ def create_share() -> Any:
     request = bp.current_request
     caller = session.actor(request, nodes=[Body.peek(request, "node_id")])
     body = Body.of(request)
-    node_id = body.text("node_id", max_len=64)
+    node_id = body.id("node_id")
     expires_in = body.integer(
         "expires_in", low=shares.MIN_EXPIRY_S, high=shares.MAX_EXPIRY_S, required=False
     )
@@ -38,7 +38,7 @@ def create_share() -> Any:
 @route(bp, "/shares", methods=["GET"])
 def list_shares() -> Any:
     request = bp.current_request
-    node_id = query(request).get("node_id")
+    node_id = query_id(request, "node_id")
     caller = session.actor(request, nodes=[node_id] if node_id else [])
     limit, cursor = list_params(request)
     return shares.mine(caller, node_id, limit=limit, cursor=cursor)
@@ -56,7 +56,7 @@ def open_share(token: str) -> Any:
     limit, cursor = list_params(request)
     return shares.view(
         token,
-        folder_id=query(request).get("folder_id"),
+        folder_id=query_id(request, "folder_id"),
         password=request.headers.get(PASSWORD_HEADER),
         limit=limit,
         cursor=cursor,
@@ -67,6 +67,6 @@ def open_share(token: str) -> Any:
 def download_share(token: str) -> Any:
     body = Body.of(bp.current_request, optional=True)
     password = body.text("password", required=False, max_len=1000)
-    file_id = body.text("file_id", required=False, max_len=64)
+    file_id = body.id("file_id", required=False)
     body.check()
     return shares.download(token, password=password, file_id=file_id)

@@ -41,7 +41,7 @@ def update_team(team_id: str) -> Any:
     caller = session.actor(bp.current_request)
     body = Body.of(bp.current_request)
     name = body.text("name", required=False, max_len=1000)
-    leader_id = body.text("leader_id", required=False, max_len=64)
+    leader_id = body.id("leader_id", required=False)
     body.check()
     if name is None and leader_id is None:
         body.fail("name", "give a name, a leader_id or both")
@@ -92,7 +92,7 @@ def remove_member(team_id: str, user_id: str) -> Any:
 def share_folder(team_id: str) -> Any:
     caller = session.actor(bp.current_request)
     body = Body.of(bp.current_request)
-    folder_id = body.text("folder_id", max_len=64)
+    folder_id = body.id("folder_id")
     access = body.choice("access", ACCESSES, default="")
     body.check()
     return json_response(

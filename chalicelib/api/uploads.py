@@ -17,7 +17,7 @@ bp = Blueprint(__name__)
 def start_upload() -> Any:
     caller = session.actor(bp.current_request, nodes=[Body.peek(bp.current_request, "parent_id")])
     body = Body.of(bp.current_request)
-    parent_id, name = body.text("parent_id", max_len=64), body.text("name", max_len=1024)
+    parent_id, name = body.id("parent_id"), body.text("name", max_len=1024)
     size = body.integer("size", low=0, high=uploads.MAX_SIZE)
     content_type = body.text("content_type", required=False, max_len=1024)
     on_conflict = body.choice("on_conflict", ("rename", "fail"), default="rename")

@@ -10,6 +10,7 @@ Names are unique per folder through ``child#{parent}#{casefolded name}`` guard i
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -162,7 +163,9 @@ MAX_DEPTH = 25
 
 
 def name_key(name: str) -> str:
-    return name.casefold()
+    """The one spelling of a name that uniqueness, sorting and search compare: composed, case
+    folded, composed again (folding can decompose: "\u01f0" folds to "j\u030c")."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def _clip(text: str, limit: int) -> str:

@@ -1,12 +1,15 @@
-"""What makes a username, email, password, nickname or phone acceptable.
+"""What makes a username, email, password, nickname, phone or name acceptable.
 
 Each check returns the normalised value or raises InvalidRequest naming the field; lengths are
-counted in Unicode code points, as the contract says.
+counted in Unicode code points, as the contract says. Text that people read (file, folder and
+team names, nicknames) enters as NFC, so one name has one spelling, and without the invisible
+characters that make a name read other than it is (see ``DECEPTIVE``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +26,13 @@ EMAIL = re.compile(
 PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Invisible format characters refused in names: the bidirectional embeddings, overrides and
+# isolates (U+202A-U+202E, U+2066-U+2069: "invoice\u202efdp.exe" shows as "invoiceexe.pdf"),
+# the bidirectional marks (U+200E, U+200F, U+061C: they too reorder what is around them), and
+# the ones that only hide a difference between two names (zero width space, word joiner and
+# the invisible operators, the byte order mark). Zero width (non-)joiners stay: Persian, Indic
+# scripts and emoji sequences need them.
+DECEPTIVE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _bad(field: str, reason: str) -> InvalidRequest:
@@ -54,14 +64,31 @@ def password(value: str, *, username_value: str | None = None, field: str = "pas
     return value
 
 
+def nfc(value: str) -> str:
+    """The composed spelling of ``value``: "cafe\u0301" and "caf\u00e9" are one name."""
+    return unicodedata.normalize("NFC", value)
+
+
+def scrub(value: str) -> str:
+    """Display text from elsewhere (an identity provider's name) without the characters a
+    name may not hold."""
+    return DECEPTIVE.sub("", NAME_CONTROL.sub("", nfc(value)))
+
+
+def _visible(value: str, field: str) -> None:
+    if DECEPTIVE.search(value):
+        raise _bad(field, "must not contain bidirectional controls or invisible characters")
+
+
 def nickname(value: str | None, field: str = "nickname") -> str | None:
     if value is None:
         return None
-    cleaned = value.strip()
+    cleaned = nfc(value).strip()
     if len(cleaned) > 50:
         raise _bad(field, "at most 50 characters")
     if CONTROL.search(cleaned):
         raise _bad(field, "must not contain control characters")
+    _visible(cleaned, field)
     return cleaned or None
 
 
@@ -98,11 +125,14 @@ def collect(*checks: Callable[[], Any]) -> list[Any]:
 
 
 def node_name(value: str, field: str = "name") -> str:
-    """A file or folder name: 1–255 characters, no slash or control character, not . or .."""
+    """A file or folder name in NFC: 1–255 characters (counted once composed), no slash,
+    control or invisible character, not . or .."""
+    value = nfc(value)
     if not 1 <= len(value) <= 255:
         raise _bad(field, "1 to 255 characters")
     if "/" in value or NAME_CONTROL.search(value):
         raise _bad(field, "must not contain '/' or control characters")
+    _visible(value, field)
     if value in (".", "..") or not value.strip():
         raise _bad(field, "must not be '.', '..' or only spaces")
     return value
@@ -123,10 +153,12 @@ def content_type(value: str | None, field: str = "content_type") -> str:
 
 
 def team_name(value: str, field: str = "name") -> str:
-    """A team's name: 1–100 characters once trimmed, no control character."""
-    cleaned = value.strip()
+    """A team's name in NFC: 1–100 characters once trimmed, no control or invisible
+    character."""
+    cleaned = nfc(value).strip()
     if not 1 <= len(cleaned) <= 100:
         raise _bad(field, "1 to 100 characters")
     if NAME_CONTROL.search(cleaned):
         raise _bad(field, "must not contain control characters")
+    _visible(cleaned, field)
     return cleaned

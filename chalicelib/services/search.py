@@ -23,7 +23,7 @@ from chalicelib import filetypes, policy
 from chalicelib.errors import InvalidRequest
 from chalicelib.models import nodes, teams
 from chalicelib.models.nodes import FILE, FOLDER, NodeModel, name_key
-from chalicelib.services import cursors
+from chalicelib.services import cursors, rules
 from chalicelib.services.nodes import node_view
 
 if TYPE_CHECKING:
@@ -56,9 +56,10 @@ def search(
 ) -> dict[str, Any]:
     """One page of the nodes the caller can see whose name contains ``text``: their own in
     path order, then each folder shared with them, in the order of the folders' ids."""
-    text = text.strip()
+    text = rules.nfc(text).strip()
     needle = name_key(text)
-    # Counted in code points of what was asked: folding can lengthen it ("ß" is "ss").
+    # Counted in code points of what was asked, composed as names are (folding can lengthen
+    # it: "ß" is "ss"); the needle is spelled as ``name_fold`` is, so "cafe\u0301" finds "café".
     if not 1 <= len(text) <= 255:
         raise InvalidRequest.fields({"q": "1 to 255 characters"})
     if kind is not None and kind not in TYPES:

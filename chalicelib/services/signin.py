@@ -121,7 +121,7 @@ def _create_from_google(identity: google.GoogleIdentity) -> UserModel:
             email=_google_address(identity.email),
             email_verified=True,
             google_sub=identity.subject,
-            nickname=rules.nickname(rules.CONTROL.sub("", identity.name or "")[:50]),
+            nickname=rules.nickname(rules.scrub(identity.name or "")[:50]),
         )
         try:
             users.create(user, extra_guards=(("google", identity.subject),))

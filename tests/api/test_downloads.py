@@ -10,6 +10,7 @@ moto answers in-process, so every test sees the bytes and the headers S3 would s
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
@@ -496,9 +497,14 @@ def test_content_disposition_of_a_korean_name():
     )
 
 
-@pytest.mark.parametrize("name", NAMES)
+# Names a file can have (a bidirectional control is refused on the way in, tests/api/test_names.py).
+STORABLE = [param for param in NAMES if param.id != "rtl-override"]
+
+
+@pytest.mark.parametrize("name", STORABLE)
 def test_download_names_the_file_as_its_owner_named_it(drive, name):
     made = drive.upload(name, b"named bytes", content_type="application/pdf")
+    name = unicodedata.normalize("NFC", name)  # as stored, and so as downloaded
     assert made["name"] == name
 
     url = drive.link(made["id"])["url"]

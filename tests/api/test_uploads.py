@@ -536,7 +536,7 @@ def test_a_pending_upload_holds_its_name(drive):
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param("cafe\u0301.txt", id="combining-accent-not-normalised"),
+        pytest.param("q\u0301.txt", id="combining-accent-without-a-composed-form"),
         pytest.param("日本語のファイル.txt", id="japanese"),
         pytest.param("😀 party 🎉.png", id="emoji"),
         pytest.param("family 👨‍👩‍👧.jpg", id="emoji-zwj-sequence"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from chalicelib.errors import InvalidRequest
+from chalicelib.models.nodes import name_key
 from chalicelib.services import rules
 
 
@@ -224,7 +227,8 @@ def test_password_may_contain_the_username():
         ("n" * 50, "n" * 50),
         ("😀" * 50, "😀" * 50),
         (" " + "n" * 50 + " ", "n" * 50),
-        ("e\u0301" * 25, "e\u0301" * 25),
+        ("q\u0301" * 25, "q\u0301" * 25),
+        ("e\u0301" * 30, "\u00e9" * 30),
         ("김철수", "김철수"),
     ],
     ids=[
@@ -236,6 +240,7 @@ def test_password_may_contain_the_username():
         "50-emoji",
         "50-after-trimming",
         "50-code-points-combining",
+        "composed-then-counted",
         "hangul",
     ],
 )
@@ -245,7 +250,7 @@ def test_nickname_accepts(given, stored):
 
 @pytest.mark.parametrize(
     "given",
-    ["n" * 51, "😀" * 51, "e\u0301" * 26, "line\nbreak", "tab\there", "nul\x00", "del\x7f"],
+    ["n" * 51, "😀" * 51, "q\u0301" * 26, "line\nbreak", "tab\there", "nul\x00", "del\x7f"],
     ids=["51-chars", "51-emoji", "52-code-points-combining", "newline", "tab", "nul", "del"],
 )
 def test_nickname_refuses(given):
@@ -357,3 +362,31 @@ def test_collect_lets_other_errors_through():
 
     with pytest.raises(KeyError):
         rules.collect(lambda: rules.username("x"), broken)
+
+
+# --- names: one spelling ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("caf\u00e9", "cafe\u0301"),
+        ("caf\u00e9", "CAFE\u0301"),
+        ("\u0390", "\u03aa\u0301"),
+        ("stra\u00dfe", "STRASSE"),
+        ("\u212a", "k"),
+    ],
+    ids=["nfc-nfd", "nfc-upper-nfd", "folding-decomposes", "sharp-s", "kelvin-sign"],
+)
+def test_name_key_is_one_for_every_spelling_and_case(one, other):
+    assert name_key(one) == name_key(other)
+    assert name_key(one) == unicodedata.normalize("NFC", name_key(one))
+
+
+def test_node_name_is_composed_and_counted_composed():
+    assert rules.node_name("e\u0301" * 255) == "\u00e9" * 255
+    assert set(refused(rules.node_name, "e" * 256)) == {"name"}
+
+
+def test_scrub_drops_what_a_name_may_not_hold():
+    assert rules.scrub("Ann\u202e\u200b\x07e\u0301") == "Ann\u00e9"

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 
 from chalicelib import filetypes
-from chalicelib.models.nodes import MAX_DEPTH
+from chalicelib.models.nodes import MAX_DEPTH, name_key
 
 REGION = "us-east-1"
 
@@ -83,7 +83,7 @@ def _weight(node: dict[str, Any]) -> int:
 
 
 def _guard_key(node: dict[str, Any]) -> str:
-    folded = hashlib.sha256(node["name"].casefold().encode()).hexdigest()
+    folded = hashlib.sha256(name_key(node["name"]).encode()).hexdigest()
     return f"child#{node.get('parent_id')}#{folded}"
 
 

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis import checks
+from schemathesis import GenerationMode, checks
 
 from infra.local.runner import LocalStack
 from tests.live.conftest import running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+NEGATIVE_EXAMPLES = max(3, EXAMPLES // 3)
 # Random tokens and codes can never be right, so a valid-looking one is rightly refused here;
 # and the current password is required exactly when the account has one.
 UNGUESSABLE = {
@@ -55,6 +56,12 @@ def fuzz_user(live: LocalStack) -> dict[str, str]:
 
 SCHEMA = schemathesis.openapi.from_path(ROOT / "openapi.yaml")
 OPERATIONS = {op.label: op for op in (r.ok() for r in SCHEMA.get_all_operations())}
+# Those that take any input: only they can be sent something their document forbids.
+WITH_INPUT = sorted(
+    label
+    for label, op in OPERATIONS.items()
+    if len(op.path_parameters) or len(op.query) or len(op.body)
+)
 
 
 def describable(case) -> bool:
@@ -71,27 +78,60 @@ def describable(case) -> bool:
     )
 
 
-@pytest.mark.parametrize("label", sorted(OPERATIONS))
-def test_api_never_errors_and_matches_its_document(label, live, fuzz_user):
-    operation = OPERATIONS[label]
-    excluded = [checks.positive_data_acceptance] if operation.path in UNGUESSABLE else []
+def bearer(live: LocalStack, fuzz_user: dict[str, str], path: str) -> Callable[[], str]:
+    """The bearer token a case sends: one per operation, but a fresh one per case where the
+    operation may end the account's sessions (the fuzzer may sign it out everywhere)."""
+    kept: list[str] = []
 
-    @given(case=operation.as_strategy().filter(describable))
+    def token() -> str:
+        if kept and not path.startswith(("/auth", "/users/me")):
+            return kept[0]
+        reply = requests.post(f"{live.url}/api/auth/token", json=fuzz_user, timeout=30)
+        assert reply.status_code == 200, reply.text
+        kept[:] = [reply.json()["access_token"]]
+        return kept[0]
+
+    return token
+
+
+def run(live: LocalStack, token: Callable[[], str], strategy, examples: int, **validate) -> None:
+    @given(case=strategy)
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         suppress_health_check=list(HealthCheck),
         derandomize=True,
         database=None,
     )
     def exercise(case):
-        # A fresh bearer token per case: the fuzzer may sign the account out everywhere.
-        token = requests.post(f"{live.url}/api/auth/token", json=fuzz_user, timeout=30)
-        assert token.status_code == 200, token.text
         case.call_and_validate(
             base_url=f"{live.url}/api",
-            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
-            excluded_checks=excluded,
+            headers={"Authorization": f"Bearer {token()}"},
+            **validate,
         )
 
     exercise()
+
+
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_api_never_errors_and_matches_its_document(label, live, fuzz_user):
+    operation = OPERATIONS[label]
+    excluded = [checks.positive_data_acceptance] if operation.path in UNGUESSABLE else []
+    strategy = operation.as_strategy().filter(describable)
+    run(live, bearer(live, fuzz_user, operation.path), strategy, EXAMPLES, excluded_checks=excluded)
+
+
+@pytest.mark.parametrize("label", WITH_INPUT)
+def test_api_refuses_what_its_document_forbids_with_a_4xx(label, live, fuzz_user):
+    """Negative cases: ids of the wrong shape or length, wrong types, missing or over-long
+    fields, values out of range. Each must be refused with a 4xx in the contract's format,
+    never a 5xx, and never accepted."""
+    operation = OPERATIONS[label]
+    strategy = operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
+    run(
+        live,
+        bearer(live, fuzz_user, operation.path),
+        strategy.filter(describable),
+        NEGATIVE_EXAMPLES,
+        checks=[checks.not_a_server_error, checks.negative_data_rejection],
+    )

@@ -179,6 +179,20 @@ def deliver_mail(app_client: Any) -> int:
     return len(jobs)
 
 
+def sms_sent(api: Api) -> list[tuple[str, str]]:
+    """Every SMS SNS accepted, oldest first, as (phone, text), once the mail function has run
+    on every queued job (``api``: any client of the app)."""
+    from moto.sns.models import sns_backends
+
+    deliver_mail(api.client)
+    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
+
+
+def sms_to(api: Api, number: str) -> list[str]:
+    """The texts of every SMS sent to ``number``, oldest first (see ``sms_sent``)."""
+    return [text for to, text in sms_sent(api) if to == number]
+
+
 @pytest.fixture
 def outbox(stack: dict[str, Any], app_client: Any) -> Callable[[], list[Mail]]:
     """Every email SES accepted, oldest first, read as the local runner's outbox reads it,

@@ -8,10 +8,9 @@ import uuid
 from typing import Any
 
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
 
-from tests.client import assert_error
-from tests.conftest import REGION, SITE
+from tests.client import Api, assert_error
+from tests.conftest import SITE, sms_to
 
 PASSWORD = "correct horse 1"
 NEW_PASSWORD = "another horse 2"
@@ -26,16 +25,8 @@ def phone() -> str:
     return f"+8210{uuid.uuid4().int % 10**8:08d}"
 
 
-def sms_to(number: str) -> list[str]:
-    """Every SMS text moto's SNS accepted for ``number``, oldest first."""
-    from moto.sns.models import sns_backends
-
-    sent = sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()
-    return [text for to, text in sent if to == number]
-
-
-def sms_code(number: str) -> str:
-    match = re.search(r"\b(\d{6})\b", sms_to(number)[-1])
+def sms_code(api: Api, number: str) -> str:
+    match = re.search(r"\b(\d{6})\b", sms_to(api, number)[-1])
     assert match
     return match.group(1)
 
@@ -68,13 +59,13 @@ CSRF_MISTAKES = {
 }
 
 
-def fill(body: Any, number: str) -> Any:
+def fill(body: Any, number: str, api: Api) -> Any:
     """The route's body with this test's phone number and its latest SMS code."""
     if not isinstance(body, dict):
         return body
     filled = {key: value.replace("<phone>", number) for key, value in body.items()}
     if filled.get("code") == "<code>":
-        filled["code"] = sms_code(number)
+        filled["code"] = sms_code(api, number)
     return filled
 
 
@@ -85,13 +76,15 @@ def test_cookie_request_without_the_right_csrf_token_is_refused_and_changes_noth
     browser = login(user)
     if path == "/auth/phone/verify":
         assert browser.post("/auth/phone/code", {"phone": phone}).status == 202
-    sent_before = len(sms_to(phone))
+    sent_before = len(sms_to(browser, phone))
     profile = browser.get("/users/me").json
     jar = dict(browser.jar)
 
     for mistake, (headers, drop_csrf_cookie) in CSRF_MISTAKES.items():
         browser.jar = {k: v for k, v in jar.items() if k != "td_csrf" or not drop_csrf_cookie}
-        reply = browser.request(method, path, fill(body, phone), csrf=False, headers=headers)
+        reply = browser.request(
+            method, path, fill(body, phone, browser), csrf=False, headers=headers
+        )
         assert reply.status == 403, f"{mistake}: {reply.status} {reply.body!r}"
         assert_error(reply, 403, "csrf_failed")
         assert reply.cookies() == [], mistake
@@ -102,10 +95,10 @@ def test_cookie_request_without_the_right_csrf_token_is_refused_and_changes_noth
     assert browser.get("/users/me").json == profile
     signed_in = new_api().post("/auth/login", {"login": user.username, "password": PASSWORD})
     assert signed_in.status == 200
-    assert len(sms_to(phone)) == sent_before
+    assert len(sms_to(browser, phone)) == sent_before
     assert browser.post("/auth/refresh").status == 200
     # The same request with the right token goes through: the token was all that was missing.
-    allowed = browser.request(method, path, fill(body, phone))
+    allowed = browser.request(method, path, fill(body, phone, browser))
     assert allowed.status == allowed_status, allowed.body
 
 
@@ -133,7 +126,7 @@ def test_bearer_requests_need_no_csrf_header(
     if path == "/auth/refresh":
         body = {"refresh_token": script.refresh_token}
     assert script.jar == {}
-    reply = script.request(method, path, fill(body, phone))
+    reply = script.request(method, path, fill(body, phone, script))
     assert reply.status == allowed_status, reply.body
 
 

@@ -6,11 +6,10 @@ import re
 
 import boto3
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
 
 from chalicelib.services import jobs
 from tests.client import assert_error
-from tests.conftest import REGION
+from tests.conftest import REGION, sms_to
 
 PHONE = "+821012345678"
 OTHER_PHONE = "+15550100001"
@@ -25,11 +24,8 @@ def user_rows() -> dict[str, dict]:
 
 
 def verify_phone(client, phone: str):
-    from moto.sns.models import sns_backends
-
     assert client.post("/auth/phone/code", {"phone": phone}).status == 202
-    sent = sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()
-    text = [message for number, message in sent if number == phone][-1]
+    text = sms_to(client, phone)[-1]
     code = re.search(r"\b(\d{6})\b", text).group(1)
     return client.post("/auth/phone/verify", {"phone": phone, "code": code})
 

@@ -6,26 +6,16 @@ import re
 import time
 
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
 
 from tests.client import assert_error
-from tests.conftest import REGION, deliver_mail, reset_settings
+from tests.conftest import reset_settings, sms_sent, sms_to
 
 PHONE = "+821012345678"
 OTHER_PHONE = "+15550100001"
 
 
-def sms_sent(client) -> list[tuple[str, str]]:
-    """Every SMS SNS accepted, oldest first, as (phone, message), once the mail function has
-    run on every queued job."""
-    from moto.sns.models import sns_backends
-
-    deliver_mail(client.client)
-    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
-
-
 def last_code(client, phone: str) -> str:
-    messages = [text for number, text in sms_sent(client) if number == phone]
+    messages = sms_to(client, phone)
     assert messages, sms_sent(client)
     match = re.search(r"\b(\d{6})\b", messages[-1])
     assert match, messages[-1]

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Literal
 
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.models import nodes
+from chalicelib.models import teams as team_items
 from chalicelib.models.nodes import Located, NodeModel
+from chalicelib.models.tree import Grant
 
 if TYPE_CHECKING:
     from chalicelib.services.sessions import Actor
@@ -48,6 +50,24 @@ def _through_teams(caller: Actor, chain: Sequence[NodeModel]) -> tuple[int, Acce
         if teams & set(folder.shared_read or ()):
             best, entry = "read", min(entry, index)
     return entry, best
+
+
+def grants(caller: Actor, *chains: Sequence[NodeModel]) -> list[Grant]:
+    """What a write by the caller to the end of each chain relies on, for the write to
+    condition on (chalicelib/models/tree.py, ``Grant``): nothing for the owner; for a member,
+    the highest folder shared with one of their teams to write, and that membership."""
+    found: list[Grant] = []
+    teams = set(caller.user.team_ids or ())
+    for chain in chains:
+        if not chain or chain[-1].owner_id == caller.user_id:
+            continue
+        for folder in chain:
+            through = sorted(teams & set(folder.shared_write or ()))
+            if through:
+                team_id = through[0]
+                found.append(Grant(folder, team_id, team_items.staying(team_id, caller.user_id)))
+                break
+    return found
 
 
 def visible_chain(caller: Actor, chain: Sequence[NodeModel]) -> Sequence[NodeModel]:

@@ -116,6 +116,16 @@ def _staying() -> Any:
     return TeamModel.person.exists() & TeamModel.leaving.does_not_exist()
 
 
+def staying(team_id: str, user_id: str) -> Callable[[Transaction], None]:
+    """A check, for a transaction, that ``user_id`` is a member of the team and not leaving
+    (what a write a member makes through the team relies on: chalicelib/models/tree.py)."""
+
+    def check(tx: Transaction) -> None:
+        tx.condition_check(TeamModel, team_id, member_item(user_id), condition=_staying())
+
+    return check
+
+
 def _active(tx: Transaction, team_id: str) -> None:
     tx.condition_check(TeamModel, team_id, TEAM, condition=TeamModel.status == "active")
 

@@ -22,7 +22,7 @@ crash half-way is repaired by the next write, or by the daily job.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -81,6 +81,18 @@ def carriers(ancestors: Sequence[NodeModel]) -> list[NodeModel]:
     return found
 
 
+@dataclass(frozen=True)
+class Grant:
+    """Write access that someone other than the owner has through a team: the folder shared
+    with it to write, the team, and the check that the membership is there and not ending. A
+    write that relied on it conditions on both, so a share or a membership that ends at the
+    same moment either sees the write (and undoes it) or cancels it."""
+
+    folder: NodeModel
+    team_id: str
+    member_check: Callable[[Transaction], None]
+
+
 @dataclass
 class Sums:
     """Changes to folders' ``total_size`` and ``child_count``, one update per folder, and the
@@ -92,6 +104,8 @@ class Sums:
     size: dict[str, int] = field(default_factory=dict)
     count: dict[str, int] = field(default_factory=dict)
     guarded: dict[str, NodeModel] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)  # by the folder they were given on
+    members: dict[str, Grant] = field(default_factory=dict)  # by team: the membership checks
 
     def weigh(self, ancestors: Sequence[NodeModel], delta: int) -> None:
         for folder in carriers(ancestors):
@@ -108,6 +122,27 @@ class Sums:
         passed the cycle and depth checks on what they read cannot both commit."""
         for folder in chain:
             self.guarded.setdefault(folder.node_id, folder)
+
+    def rely_on(self, grants: Sequence[Grant], *, writing: NodeModel | None = None) -> Condition:
+        """Condition the write on the write access it was allowed by (see ``Grant``). A grant on
+        ``writing`` itself (the node the write updates) comes back as a condition for that
+        update (an item goes once into a transaction)."""
+        on_itself = NodeModel.node_id.exists()
+        for grant in grants:
+            self.members[grant.team_id] = grant
+            if writing is not None and grant.folder.node_id == writing.node_id:
+                on_itself &= NodeModel.shared_write.contains(grant.team_id)
+            else:
+                self.guard([grant.folder])
+                self.grants[grant.folder.node_id] = grant
+        return on_itself
+
+    def _condition(self, folder: NodeModel) -> Condition:
+        condition = structure(folder)
+        grant = self.grants.get(folder.node_id)
+        if grant is not None:
+            condition &= NodeModel.shared_write.contains(grant.team_id)
+        return condition
 
     def _updates(self) -> dict[str, list[Action]]:
         updates: dict[str, list[Action]] = {}
@@ -131,16 +166,17 @@ class Sums:
         """Add the updates and checks to ``tx``; returns how many items they take."""
         updates = self._updates()
         for node_id, actions in updates.items():
-            tx.update(
-                self.folders[node_id], actions=actions, condition=structure(self.folders[node_id])
-            )
+            folder = self.folders[node_id]
+            tx.update(folder, actions=actions, condition=self._condition(folder))
         checked = [f for i, f in self.guarded.items() if i not in updates]
         for folder in checked:
-            tx.condition_check(NodeModel, folder.node_id, condition=structure(folder))
-        return len(updates) + len(checked)
+            tx.condition_check(NodeModel, folder.node_id, condition=self._condition(folder))
+        for grant in self.members.values():
+            grant.member_check(tx)
+        return len(updates) + len(checked) + len(self.members)
 
     def items(self) -> int:
-        return len(self.ids())
+        return len(self.ids()) + len(self.members)
 
 
 def owner_write(
@@ -193,15 +229,17 @@ def add_child(
     owner_actions: Sequence[Action],
     *,
     owner_condition: Condition | None = None,
+    grants: Sequence[Grant] = (),
 ) -> None:
     """Write a new node into ``parent`` in one transaction: its name, itself, its owner's
     counters and the folder's count, conditioned on every folder above it being where it was
-    read (so the depth checked here holds). NameTaken, OwnerRefused, or Stale (a folder
-    changed)."""
+    read (so the depth checked here holds) and on the write access ``grants`` gave. NameTaken,
+    OwnerRefused, or Stale (a folder or a grant changed)."""
     check_depth(parent, field="parent_id")
     sums = Sums(node.created_at)
     sums.child(parent.node, +1)
     sums.guard(parent.ancestors)
+    sums.rely_on(grants)
     placed = [*owner_actions, UserModel.tree_rev.add(1)]
 
     def build(tx: Transaction) -> None:
@@ -230,11 +268,11 @@ def check_depth(parent: Located, *, field: str | None = None) -> None:
     raise InvalidRequest.fields({field: f"folders nest at most {MAX_DEPTH} deep"})
 
 
-def create_folder(parent: Located, name: str) -> NodeModel:
+def create_folder(parent: Located, name: str, *, grants: Sequence[Grant] = ()) -> NodeModel:
     """A new folder in ``parent``: its name guard, the node and the counts at once."""
     node = new_child(parent, uuid.uuid4().hex, kind=FOLDER, name=name)
     try:
-        add_child(parent, node, [UserModel.folder_count.add(1)])
+        add_child(parent, node, [UserModel.folder_count.add(1)], grants=grants)
     except OwnerRefused as exc:
         raise MovePending() from exc
     return node
@@ -338,15 +376,15 @@ class Destination:
     name: str
 
 
-def rename(loc: Located, name: str) -> NodeModel:
+def rename(loc: Located, name: str, *, grants: Sequence[Grant] = ()) -> NodeModel:
     """Give a visible node a new name in the same folder."""
     if not loc.ancestors:
         raise InvalidMove("The root folder stays where it is.")
     parent = Located(node=loc.ancestors[-1], ancestors=loc.ancestors[:-1])
-    return _relocate(loc, Destination(parent, name))
+    return _relocate(loc, Destination(parent, name), grants)
 
 
-def move(loc: Located, dest: Destination) -> NodeModel:
+def move(loc: Located, dest: Destination, *, grants: Sequence[Grant] = ()) -> NodeModel:
     """Put a visible node into another folder (of the same owner), maybe renamed."""
     folder = dest.folder.node
     if loc.node.parent_id is None:
@@ -357,12 +395,12 @@ def move(loc: Located, dest: Destination) -> NodeModel:
         raise InvalidMove("Things can only be moved between folders of the same owner.")
     if any(n.node_id == loc.node.node_id for n in dest.folder.chain):
         raise InvalidMove()
-    return _relocate(loc, dest)
+    return _relocate(loc, dest, grants)
 
 
-def trash(loc: Located) -> NodeModel:
+def trash(loc: Located, *, grants: Sequence[Grant] = ()) -> NodeModel:
     """Move a visible node, with everything under it, to its owner's trash."""
-    return _relocate(loc, None)
+    return _relocate(loc, None, grants)
 
 
 def restore(loc: Located, dest: Destination) -> NodeModel:
@@ -370,7 +408,7 @@ def restore(loc: Located, dest: Destination) -> NodeModel:
     return _relocate(loc, dest)
 
 
-def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
+def _relocate(loc: Located, dest: Destination | None, grants: Sequence[Grant] = ()) -> NodeModel:
     """Rename, move, trash or restore ``loc.node`` in one transaction.
 
     What the checks read is what the transaction guards. Putting a node into another folder
@@ -386,6 +424,7 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
         raise InvalidRequest("This file is still uploading; cancel the upload instead.")
     weight, was_visible = node.weight, node.status != "trashed"
     sums = Sums(now)
+    allowed = sums.rely_on(grants, writing=node)
     if was_visible:
         sums.weigh(loc.ancestors, -weight)
         sums.child(loc.ancestors[-1], -1)
@@ -429,7 +468,7 @@ def _relocate(loc: Located, dest: Destination | None) -> NodeModel:
         for k, v in changes.items()
     ]
     condition = structure(node) & (NodeModel.path == node.path) & (NodeModel.name == node.name)
-    condition &= NodeModel.purge_started.does_not_exist()
+    condition &= NodeModel.purge_started.does_not_exist() & allowed
     if node.is_folder:
         condition &= NodeModel.total_size == weight
         if new_path != node.path:

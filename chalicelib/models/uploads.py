@@ -15,7 +15,7 @@ two of them leaves a pending upload that the stale-upload job releases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,7 @@ from chalicelib.errors import NotFound, QuotaExceeded
 from chalicelib.models.base import ConditionsFailed, Transaction, transact, utcnow
 from chalicelib.models.nodes import FILE, Located, NodeModel, listing_keys, stamp
 from chalicelib.models.tree import (
+    Grant,
     MovePending,
     OwnerRefused,
     Stale,
@@ -50,9 +51,17 @@ class Plan:
 
 
 def start(
-    parent: Located, file_id: str, *, name: str, content_type: str, plan: Plan, uploaded_by: str
+    parent: Located,
+    file_id: str,
+    *,
+    name: str,
+    content_type: str,
+    plan: Plan,
+    uploaded_by: str,
+    grants: Sequence[Grant] = (),
 ) -> NodeModel:
-    """A pending file in ``parent`` with its bytes reserved from the folder owner's quota."""
+    """A pending file in ``parent`` with its bytes reserved from the folder owner's quota (on
+    condition the write access ``grants`` gave still holds)."""
     owner_id = parent.node.owner_id
     node = new_child(
         parent,
@@ -74,7 +83,13 @@ def start(
     node.upload_started = stamp(node.created_at)
     reserve = [UserModel.reserved_bytes.add(plan.size), UserModel.free_bytes.add(-plan.size)]
     try:
-        add_child(parent, node, reserve, owner_condition=UserModel.free_bytes >= plan.size)
+        add_child(
+            parent,
+            node,
+            reserve,
+            owner_condition=UserModel.free_bytes >= plan.size,
+            grants=grants,
+        )
     except OwnerRefused as exc:
         raise _refusal(owner_id, plan.size) from exc
     return node

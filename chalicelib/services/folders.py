@@ -22,7 +22,8 @@ def create(caller: Actor, *, parent_id: str, name: str) -> dict[str, Any]:
         parent, access = policy.require(caller, parent_id, at_least="write")
         if not parent.node.is_folder:
             raise NotFound("No such folder.")
-        return tree.create_folder(parent, folder_name), access
+        grants = policy.grants(caller, parent.chain)
+        return tree.create_folder(parent, folder_name, grants=grants), access
 
     node, access = retried(caller.user_id, attempt)
     return node_view(node, access)

@@ -130,11 +130,12 @@ def update(
         if parent_id is None or parent_id == here.node.parent_id:
             if target == here.node.name:
                 return here.node, access
-            return tree.rename(here, target), access
+            return tree.rename(here, target, grants=policy.grants(caller, here.chain)), access
         destination = found[1][0]
         if destination.node.owner_id != here.node.owner_id:
             raise InvalidMove("Things move only within one person's drive.")
-        return tree.move(here, tree.Destination(destination, target)), access
+        grants = policy.grants(caller, here.chain, destination.chain)
+        return tree.move(here, tree.Destination(destination, target), grants=grants), access
 
     node, access = retried(caller.user_id, attempt)
     return node_view(node, access)
@@ -145,6 +146,6 @@ def trash(caller: Actor, node_id: str) -> None:
 
     def attempt() -> None:
         here, _ = policy.require(caller, node_id, at_least="write")
-        tree.trash(here)
+        tree.trash(here, grants=policy.grants(caller, here.chain))
 
     retried(caller.user_id, attempt)

@@ -111,6 +111,7 @@ def _reserve(
                 content_type=kind,
                 plan=plan,
                 uploaded_by=caller.user_id,
+                grants=policy.grants(caller, folder.chain),
             ),
             rename=rename,
         )

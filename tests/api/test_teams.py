@@ -14,10 +14,12 @@ from urllib.parse import urlencode
 
 import pytest
 
+from chalicelib import policy
 from chalicelib.models import nodes as nodes_model
 from chalicelib.models import teams as teams_model
+from chalicelib.models import tree
 from chalicelib.models.teams import TeamChanged
-from chalicelib.services import search
+from chalicelib.services import search, sessions
 from tests import invariants
 from tests.client import assert_error
 from tests.drives import UNKNOWN_ID, Account, Drive, follow_cursors, unique
@@ -398,6 +400,68 @@ def test_a_member_whose_leaving_has_begun_shares_nothing_and_leaving_again_finis
     }
     assert member.client.delete(f"/teams/{team['id']}/members/me").status == 204
     assert member.client.get("/teams").json["items"] == []
+
+
+@pytest.fixture
+def writing_crew(crew: dict[str, Any]) -> dict[str, Any]:
+    """The crew, with the shared folder shared to write and a folder of the member's in it."""
+    share(crew["team"], crew["leader"], crew["shared"]["id"], "write")
+    made = crew["member"].mkdir("Mine in theirs", crew["shared"]["id"])
+    return crew | {"made": made}
+
+
+WRITES_THROUGH_A_TEAM = {
+    "new-folder": lambda c: c["member"].client.post(
+        "/folders", {"parent_id": c["shared"]["id"], "name": "late"}
+    ),
+    "upload": lambda c: c["member"].client.post(
+        "/uploads",
+        {
+            "parent_id": c["shared"]["id"],
+            "name": "late.txt",
+            "size": 4,
+            "content_type": "text/plain",
+        },
+    ),
+    "rename": lambda c: c["member"].client.patch(f"/nodes/{c['made']['id']}", {"name": "late"}),
+    "move": lambda c: c["member"].client.patch(
+        f"/nodes/{c['made']['id']}", {"parent_id": c["inner"]["id"]}
+    ),
+    "trash": lambda c: c["member"].client.delete(f"/nodes/{c['made']['id']}"),
+}
+
+
+@pytest.mark.parametrize("write", sorted(WRITES_THROUGH_A_TEAM))
+def test_a_member_whose_leaving_has_begun_writes_nothing_through_the_team(writing_crew, write):
+    c = writing_crew
+    before = c["leader"].names(c["shared"]["id"]), c["leader"].names(c["inner"]["id"])
+    teams_model.begin_leaving(c["team"]["id"], c["member"].user.id)  # the leave's first step
+
+    reply = WRITES_THROUGH_A_TEAM[write](c)
+
+    assert_error(reply, 409, "conflict")
+    assert (c["leader"].names(c["shared"]["id"]), c["leader"].names(c["inner"]["id"])) == before
+    assert c["member"].client.delete(f"/teams/{c['team']['id']}/members/me").status == 204
+    invariants.check({c["leader"].user.id})
+
+
+def test_a_write_that_read_its_access_before_the_folder_was_unshared_does_not_land(
+    writing_crew,
+):
+    c = writing_crew
+    member = sessions.authenticate(c["member"].account.jar["td_access"])
+    here, _ = policy.require(member, c["shared"]["id"], at_least="write")
+    relied_on = policy.grants(member, here.chain)
+    assert [g.folder.node_id for g in relied_on] == [c["shared"]["id"]]
+    unshared = c["leader"].client.delete(
+        f"/teams/{c['team']['id']}/shared-folders/{c['shared']['id']}"
+    )
+    assert unshared.status == 204, unshared.body
+
+    with pytest.raises(tree.Stale):
+        tree.create_folder(here, "late", grants=relied_on)
+    assert "late" not in c["leader"].names(c["shared"]["id"])
+    invariants.check({c["leader"].user.id})
 
 
 def test_leadership_handed_to_a_member_as_they_leave_keeps_a_leader_in_the_team(crew):

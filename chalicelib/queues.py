@@ -33,25 +33,22 @@ class Message:
 def media_queue_url() -> str:
     """The media events queue of this stage."""
     settings = get_settings()
-    if settings.media_queue_url:
-        return settings.media_queue_url
-    sqs = aws.client("sqs")
-    try:
-        return str(sqs.get_queue_url(QueueName=f"{settings.stage}-media-events")["QueueUrl"])
-    except sqs.exceptions.QueueDoesNotExist as exc:
-        raise NotFound(f"The stage {settings.stage!r} has no media queue.") from exc
+    return settings.media_queue_url or _named(f"{settings.stage}-media-events", "media")
 
 
 def mail_queue_url() -> str:
     """The mail jobs queue of this stage (FIFO: each recipient's mail leaves in order)."""
     settings = get_settings()
-    if settings.mail_queue_url:
-        return settings.mail_queue_url
+    return settings.mail_queue_url or _named(f"{settings.stage}-mail.fifo", "mail")
+
+
+def _named(name: str, what: str) -> str:
+    """The URL of the stage's queue called ``name`` (where no setting gives it)."""
     sqs = aws.client("sqs")
     try:
-        return str(sqs.get_queue_url(QueueName=f"{settings.stage}-mail.fifo")["QueueUrl"])
+        return str(sqs.get_queue_url(QueueName=name)["QueueUrl"])
     except sqs.exceptions.QueueDoesNotExist as exc:
-        raise NotFound(f"The stage {settings.stage!r} has no mail queue.") from exc
+        raise NotFound(f"The stage {get_settings().stage!r} has no {what} queue.") from exc
 
 
 def post_mail_job(job: Mapping[str, str], *, group: str) -> str:

@@ -87,6 +87,17 @@ def signed_params(url: str) -> dict[str, str]:
     return {name: values[0] for name, values in query.items()}
 
 
+def assert_served_as_bytes(url: str, content: bytes) -> None:
+    """``url`` (signed, then fetched) serves ``content`` as an attachment of plain bytes."""
+    params = signed_params(url)
+    assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
+    assert params["response-content-type"] == "application/octet-stream"
+    fetched = requests.get(url, timeout=30)
+    assert fetched.headers["Content-Type"] == "application/octet-stream"
+    assert fetched.headers["Content-Disposition"].startswith("attachment;")
+    assert fetched.content == content
+
+
 class DownloadDrive(Drive):
     """A drive that also asks for download links."""
 
@@ -244,13 +255,7 @@ def test_types_that_could_run_script_or_are_unknown_always_download_as_bytes(
 
     url = drive.link(made["id"], **asked)["url"]
 
-    params = signed_params(url)
-    assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
-    assert params["response-content-type"] == "application/octet-stream"
-    fetched = requests.get(url, timeout=30)
-    assert fetched.headers["Content-Type"] == "application/octet-stream"
-    assert fetched.headers["Content-Disposition"].startswith("attachment;")
-    assert fetched.content == html
+    assert_served_as_bytes(url, html)
 
 
 @pytest.mark.parametrize(
@@ -360,13 +365,7 @@ def test_a_type_stored_before_the_strict_rule_is_served_as_an_attachment_of_byte
 
     url = _url_for(who, drive, stranger, api, made["id"])
 
-    params = signed_params(url)
-    assert parse_disposition(params["response-content-disposition"])["kind"] == "attachment"
-    assert params["response-content-type"] == "application/octet-stream"
-    fetched = requests.get(url, timeout=30)
-    assert fetched.headers["Content-Type"] == "application/octet-stream"
-    assert fetched.headers["Content-Disposition"].startswith("attachment;")
-    assert fetched.content == HTML
+    assert_served_as_bytes(url, HTML)
 
 
 @pytest.mark.parametrize("who", WHO)

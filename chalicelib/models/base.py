@@ -16,6 +16,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
+from chalicelib.errors import Conflict
 
 
 class TableName:
@@ -149,6 +150,8 @@ def transact(build: Callable[[Transaction], None], *, attempts: int = 5) -> None
             if failed:
                 raise ConditionsFailed(failed) from exc
             conflicted = any(r and r.code == "TransactionConflict" for r in reasons)
-            if not conflicted or attempt == attempts - 1:
+            if not conflicted:
                 raise
+            if attempt == attempts - 1:
+                raise Conflict("Too much changed here at the same moment. Try again.") from exc
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))

@@ -91,7 +91,7 @@ def remove(nodes: Sequence[NodeModel], *, top_id: str) -> None:
             except ConditionsFailed as exc:
                 if 0 in exc.failed:
                     # The owner has a move to finish first (paths below may be stale).
-                    raise MovePending() from exc
+                    raise MovePending(nodes[0].owner_id) from exc
                 failed = {i - 1 for i in exc.failed}
                 if any(i >= len(pending) for i in failed):
                     # A guard or a folder is not as read: start again from a fresh read.

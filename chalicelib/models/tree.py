@@ -59,6 +59,10 @@ class Stale(Exception):
 class MovePending(Exception):
     """The owner has a move whose path rewrite is unfinished; finish it, then retry."""
 
+    def __init__(self, owner_id: str):
+        super().__init__(f"owner {owner_id} has a move to finish")
+        self.owner_id = owner_id
+
 
 def structure(node: NodeModel) -> Condition:
     """``node`` still hangs where it was read and has the status it was read with."""
@@ -274,7 +278,7 @@ def create_folder(parent: Located, name: str, *, grants: Sequence[Grant] = ()) -
     try:
         add_child(parent, node, [UserModel.folder_count.add(1)], grants=grants)
     except OwnerRefused as exc:
-        raise MovePending() from exc
+        raise MovePending(node.owner_id) from exc
     return node
 
 
@@ -299,12 +303,15 @@ def release_guard(tx: Transaction, node: NodeModel) -> None:
     )
 
 
-def subtree(node: NodeModel, *, also_under: str | None = None) -> list[NodeModel]:
+def subtree(
+    node: NodeModel, *, also_under: str | None = None, exact: bool = False
+) -> list[NodeModel]:
     """Every node below ``node`` (itself excluded): one Query on by_owner_path for its path
     (and ``also_under``, a move's old path), completed by parent links. ``path`` can lag where
     an index was late for a move (a folder made a moment before); each folder's
     ``child_count`` says how many visible children it has, so a folder found short has the
-    rest looked up on its listing index, with what is under them."""
+    rest looked up on its listing index, with what is under them; one still short then (that
+    index lags too) raises Stale when ``exact`` (a move decides on what it finds)."""
     found: dict[str, NodeModel] = {}
     for prefix in filter(None, (node.path, also_under)):
         for below in _under(node.owner_id, prefix):
@@ -328,6 +335,9 @@ def subtree(node: NodeModel, *, also_under: str | None = None) -> list[NodeModel
                     found[below.node_id] = below
                     if below.is_folder:
                         pending.append(below)
+        listed = (n for n in found.values() if n.parent_id == folder.node_id)
+        if exact and sum(1 for n in listed if n.status != "trashed") < int(folder.child_count):
+            raise Stale()  # the indexes lag behind a child made a moment ago: read again
     return list(found.values())
 
 
@@ -507,7 +517,7 @@ def _relocate(loc: Located, dest: Destination | None, grants: Sequence[Grant] = 
         transact(build)
     except ConditionsFailed as exc:
         if 0 in exc.failed and (inline or _move_pending(node.owner_id)):
-            raise MovePending() from exc
+            raise MovePending(node.owner_id) from exc
         if dest is not None and not same_guard and 2 in exc.failed:
             raise NameTaken() from exc
         raise Stale() from exc
@@ -527,14 +537,14 @@ def _subtree_to_move(node: NodeModel, *, room: int) -> tuple[list[NodeModel], in
     """What is below a folder about to move, and None when it fits in the move's transaction
     (``room`` items); else the owner's ``tree_rev``, read before the subtree is read again,
     for the move to condition on (whatever is placed below meanwhile bumps it)."""
-    below = subtree(node)
+    below = subtree(node, exact=True)
     if len(below) <= room:
         return below, None
     try:
         owner = UserModel.get(node.owner_id, consistent_read=True)
     except UserModel.DoesNotExist as exc:
         raise Stale() from exc  # closed meanwhile: a fresh read says so
-    return subtree(node), int(owner.tree_rev or 0)
+    return subtree(node, exact=True), int(owner.tree_rev or 0)
 
 
 def _rev_is(rev: int | None) -> Condition:

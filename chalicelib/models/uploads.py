@@ -103,7 +103,7 @@ def _refusal(owner_id: str, size: int) -> Exception:
     if owner.status != "active":
         return NotFound("No such folder.")
     if owner.moving is not None:
-        return MovePending()
+        return MovePending(owner_id)
     return QuotaExceeded(
         details={"size": size, "free_bytes": max(0, int(owner.free_bytes))},
     )
@@ -119,11 +119,13 @@ UPLOAD_FIELDS = (
 )
 
 
-def settle(loc: Located) -> NodeModel:
-    """Turn a pending file into a ready one and its reservation into usage."""
+def settle(loc: Located, *, grants: Sequence[Grant] = ()) -> NodeModel:
+    """Turn a pending file into a ready one and its reservation into usage (on condition the
+    write access ``grants`` gave still holds: a member's file lands only while they are one)."""
     node, now = loc.node, utcnow()
     size = int(node.size)
     sums = Sums(now)
+    sums.rely_on(grants)
     sums.weigh(loc.ancestors, size)
     category = filetypes.category(node.content_type)
     in_trash = any(folder.status == "trashed" for folder in loc.ancestors)

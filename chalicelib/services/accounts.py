@@ -25,6 +25,8 @@ from chalicelib.services import attempts, passwords, rules, sessions
 
 UNSET: Any = object()
 MAILS_PER_HOUR = 5
+# As long as a mail job can be handed over again (the mail queue keeps one 4 days).
+_JOB_DECISION_TTL_S = 5 * 24 * 3600
 
 
 def set_or_remove(attribute: Attribute[str], value: str | None) -> Action:
@@ -155,9 +157,17 @@ def send_verification(user: UserModel) -> None:
     )
 
 
-def mail_allowed(kind: str, user_id: str) -> bool:
-    """At most a few mails of a kind per account an hour, so nobody can flood an inbox."""
-    return tokens.window_hit(f"throttle#mail#{kind}#{user_id}", window_s=3600) <= MAILS_PER_HOUR
+def mail_allowed(kind: str, user_id: str, *, job_id: str) -> bool:
+    """At most a few mails of a kind per account an hour, so nobody can flood an inbox. Each
+    mail job is counted once: one SQS hands over again (its send failed) is judged as it was
+    the first time, so retries neither eat the allowance nor drop the mail."""
+    decided = f"mailjob#{job_id}#allowed"
+    earlier = tokens.find(decided)
+    if earlier is not None:
+        return bool(earlier.hits)
+    hits = tokens.window_hit(f"throttle#mail#{kind}#{user_id}", window_s=3600)
+    tokens.put(decided, ttl_s=_JOB_DECISION_TTL_S, hits=int(hits <= MAILS_PER_HOUR))
+    return hits <= MAILS_PER_HOUR
 
 
 def verify_email(token: str) -> dict[str, Any]:
@@ -181,10 +191,12 @@ def resend_verification(email: str) -> None:
     queues.post_mail_job({"kind": "resend_verification", "email": address}, group=address)
 
 
-def send_verification_again(email: str) -> None:
+def send_verification_again(email: str, *, job_id: str) -> None:
     """The mail function's half of resend-verification."""
     user = find_by_login(email)
-    if user is None or user.email_verified or not mail_allowed("verify", user.user_id):
+    if user is None or user.email_verified:
+        return
+    if not mail_allowed("verify", user.user_id, job_id=job_id):
         return
     send_verification(user)
 

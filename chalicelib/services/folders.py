@@ -25,7 +25,7 @@ def create(caller: Actor, *, parent_id: str, name: str) -> dict[str, Any]:
         grants = policy.grants(caller, parent.chain)
         return tree.create_folder(parent, folder_name, grants=grants), access
 
-    node, access = retried(caller.user_id, attempt)
+    node, access = retried(attempt)
     return node_view(node, access)
 
 

@@ -25,9 +25,11 @@ _DONE_TTL_S = 5 * 24 * 3600
 
 _JOBS: dict[str, Callable[[dict[str, str]], None]] = {
     "verify": lambda job: accounts.send_first_verification(job["user_id"]),
-    "resend_verification": lambda job: accounts.send_verification_again(job["email"]),
-    "username": lambda job: recovery.send_username(job["email"]),
-    "reset": lambda job: recovery.send_reset_link(job["login"]),
+    "resend_verification": lambda job: accounts.send_verification_again(
+        job["email"], job_id=job["id"]
+    ),
+    "username": lambda job: recovery.send_username(job["email"], job_id=job["id"]),
+    "reset": lambda job: recovery.send_reset_link(job["login"], job_id=job["id"]),
     "phone_code": lambda job: phones.text_code(job["user_id"], job["phone"]),
 }
 

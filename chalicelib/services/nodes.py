@@ -71,14 +71,15 @@ def _thumbnail(node: NodeModel) -> dict[str, Any]:
     }
 
 
-def retried(owner_id: str, attempt: Callable[[], T]) -> T:
+def retried(attempt: Callable[[], T]) -> T:
     """Run a tree write, reading again when what it read changed meanwhile (``Stale``) and
-    finishing the owner's unfinished move first when there is one (``MovePending``)."""
+    finishing the unfinished move of the drive's owner first when there is one
+    (``MovePending``: a member writing in a shared folder meets the owner's)."""
     for _ in range(_ATTEMPTS):
         try:
             return attempt()
-        except tree.MovePending:
-            tree.finish_moves(owner_id)
+        except tree.MovePending as pending:
+            tree.finish_moves(pending.owner_id)
         except tree.Stale:
             continue
     raise Conflict("Something here changed at the same moment. Try again.")
@@ -137,7 +138,7 @@ def update(
         grants = policy.grants(caller, here.chain, destination.chain)
         return tree.move(here, tree.Destination(destination, target), grants=grants), access
 
-    node, access = retried(caller.user_id, attempt)
+    node, access = retried(attempt)
     return node_view(node, access)
 
 
@@ -148,4 +149,4 @@ def trash(caller: Actor, node_id: str) -> None:
         here, _ = policy.require(caller, node_id, at_least="write")
         tree.trash(here, grants=policy.grants(caller, here.chain))
 
-    retried(caller.user_id, attempt)
+    retried(attempt)

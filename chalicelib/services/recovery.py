@@ -27,19 +27,19 @@ def forgot_password(login_name: str) -> None:
     queues.post_mail_job({"kind": "reset", "login": login}, group=login)
 
 
-def send_username(email: str) -> None:
+def send_username(email: str, *, job_id: str) -> None:
     """The mail function's half of forgot-username: remind an account of its username."""
     user = accounts.find_by_login(email)
-    if user is None or not accounts.mail_allowed("username", user.user_id):
+    if user is None or not accounts.mail_allowed("username", user.user_id, job_id=job_id):
         return
     link = f"{get_settings().public_url}/signin"
     delivery.send_email(user.email, emails.username_reminder(user.username, link))
 
 
-def send_reset_link(login: str) -> None:
+def send_reset_link(login: str, *, job_id: str) -> None:
     """The mail function's half of forgot-password: a new single-use reset link."""
     user = accounts.find_by_login(login)
-    if user is None or not accounts.mail_allowed("reset", user.user_id):
+    if user is None or not accounts.mail_allowed("reset", user.user_id, job_id=job_id):
         return
     settings = get_settings()
     link = accounts.emailed_link(

@@ -44,7 +44,7 @@ def restore(caller: Actor, node_id: str) -> dict[str, Any]:
             lambda name: tree.restore(Located(node, ()), tree.Destination(dest, name)),
         )
 
-    return node_view(retried(caller.user_id, attempt), "owner")
+    return node_view(retried(attempt), "owner")
 
 
 def _restore_target(caller: Actor, found: Located) -> Located:
@@ -104,7 +104,7 @@ def _remove_retried(top: NodeModel) -> None:
     def attempt() -> None:
         remove(top)
 
-    retried(top.owner_id, attempt)
+    retried(attempt)
 
 
 def purge_expired() -> int:

@@ -116,7 +116,7 @@ def _reserve(
             rename=rename,
         )
 
-    return retried(parent.node.owner_id, attempt)
+    return retried(attempt)
 
 
 def _pending(caller: Actor, upload_id: str, *, cancel: bool = False) -> tuple[Located, str]:
@@ -201,10 +201,10 @@ def complete(
         current = located()
         if current.node.status == "ready":
             return current.node
-        return uploads.settle(current)
+        return uploads.settle(current, grants=policy.grants(caller, current.chain))
 
     try:
-        settled = retried(node.owner_id, settle)
+        settled = retried(settle)
     except NotFound:
         # Aborted while we joined the parts: leave no object behind.
         storage.delete(storage.object_keys(node.owner_id, node.node_id))
@@ -248,7 +248,7 @@ def _release(caller: Actor, here: Located) -> None:
         parent = current.ancestors[-1] if current.ancestors else None
         uploads.release(current.node, parent)
 
-    retried(here.node.owner_id, attempt)
+    retried(attempt)
 
 
 def abort(caller: Actor, upload_id: str) -> None:
@@ -330,7 +330,7 @@ def _cancel(node_id: str) -> bool:
     if first is None:
         return False
     try:
-        node = retried(first.owner_id, attempt)
+        node = retried(attempt)
     except Conflict:
         return False  # it keeps changing: the next pass looks again
     if node is None:

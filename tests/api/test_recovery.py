@@ -309,3 +309,24 @@ def test_a_mail_the_provider_refuses_fails_the_job_and_a_redelivered_job_is_sent
     mail.handle([job["Body"]])
     mail.handle([job["Body"]])  # SQS delivers at least once
     assert [m.subject for m in outbox()[before:]] == ["Your teamdrive username"]
+
+
+def test_a_job_handed_over_again_after_failed_sends_is_counted_once_against_the_hourly_limit(
+    api, make_user, outbox, monkeypatch
+):
+    user = make_user("alice")
+    before = len(outbox())
+    accepted(api.post("/auth/forgot-password", {"login": user.username}))
+    [first] = outbox()[before:]  # one reset this hour already
+    accepted(api.post("/auth/forgot-password", {"login": user.username}))
+    [job] = drain(mail_queue())
+    monkeypatch.setenv("MAIL_FROM", "teamdrive <no-reply@unverified.example>")  # SES refuses
+    reset_settings()
+    for _ in range(4):  # SQS hands it over again after each failure (5 receives at most)
+        with pytest.raises(DeliveryFailed):
+            mail.handle([job["Body"]])
+
+    monkeypatch.setenv("MAIL_FROM", TEST_ENV["MAIL_FROM"])
+    reset_settings()
+    mail.handle([job["Body"]])
+    assert [m.subject for m in outbox()[before:]] == [first.subject] * 2

@@ -18,11 +18,21 @@ from chalicelib import policy
 from chalicelib.models import nodes as nodes_model
 from chalicelib.models import teams as teams_model
 from chalicelib.models import tree
+from chalicelib.models import uploads as uploads_model
 from chalicelib.models.teams import TeamChanged
 from chalicelib.services import search, sessions
-from tests import invariants
+from tests import files, invariants
 from tests.client import assert_error
-from tests.drives import UNKNOWN_ID, Account, Drive, follow_cursors, unique
+from tests.drives import (
+    UNKNOWN_ID,
+    Account,
+    Drive,
+    dynamodb,
+    follow_cursors,
+    table,
+    unique,
+    user_row,
+)
 
 SHARED_STACK = True  # see tests/conftest.py: module_stack
 
@@ -462,6 +472,45 @@ def test_a_write_that_read_its_access_before_the_folder_was_unshared_does_not_la
         tree.create_folder(here, "late", grants=relied_on)
     assert "late" not in c["leader"].names(c["shared"]["id"])
     invariants.check({c["leader"].user.id})
+
+
+def test_a_member_writing_in_a_drive_whose_owner_left_a_move_unfinished_finishes_it(
+    writing_crew,
+):
+    c = writing_crew
+    shared = c["leader"].node(c["shared"]["id"])
+    # What a crash half-way through the owner's big move leaves on their row.
+    record = {"node": {"S": shared["id"]}, "source": {"S": "/x/"}, "target": {"S": "/x/"}}
+    dynamodb().update_item(
+        TableName=table("users"),
+        Key={"user_id": {"S": c["leader"].user.id}},
+        UpdateExpression="SET moving = :m",
+        ExpressionAttributeValues={":m": {"M": record}},
+    )
+
+    made = c["member"].client.post("/folders", {"parent_id": shared["id"], "name": "meanwhile"})
+
+    assert made.status == 201, made.body
+    assert "moving" not in user_row(c["leader"].user.id)
+    invariants.check({c["leader"].user.id})
+
+
+def test_a_members_upload_completed_after_their_membership_ended_does_not_land(writing_crew):
+    c = writing_crew
+    started = files.start(c["member"].client, c["shared"]["id"], "late.txt", 4, "text/plain")
+    assert started.status == 201, started.body
+    upload = started.json
+    files.put_parts(c["member"].client, upload, b"late")
+    member = sessions.authenticate(c["member"].account.jar["td_access"])
+    # The completion read its access (and S3 joined the parts); then the membership ended.
+    here, _ = policy.require(member, upload["upload_id"], at_least="write", below_trash=True)
+    relied_on = policy.grants(member, here.chain)
+    teams_model.begin_leaving(c["team"]["id"], c["member"].user.id)
+    teams_model.let_go(c["team"]["id"], c["member"].user.id)
+
+    with pytest.raises(tree.Stale):
+        uploads_model.settle(here, grants=relied_on)
+    assert c["leader"].node(upload["upload_id"])["status"] == "uploading"
 
 
 def test_leadership_handed_to_a_member_as_they_leave_keeps_a_leader_in_the_team(crew):

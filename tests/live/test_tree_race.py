@@ -145,12 +145,25 @@ def test_two_folders_moved_into_each_other_at_once_answer_in_the_contract(drive)
         assert_one_wins(replies)
 
 
-@pytest.mark.parametrize("added", ["folder", "upload"])
-def test_a_move_and_an_addition_at_the_bottom_of_what_moves_never_nest_past_25(drive, added):
+@pytest.mark.parametrize(
+    ("added", "beside"),
+    [
+        pytest.param("folder", 0, id="folder"),
+        pytest.param("upload", 0, id="upload"),
+        # A subtree too big for the move's own transaction: the move is guarded by the owner's
+        # tree_rev instead of its folders one by one.
+        pytest.param("folder", 75, id="folder-into-a-big-subtree"),
+    ],
+)
+def test_a_move_and_an_addition_at_the_bottom_of_what_moves_never_nest_past_25(
+    drive, added, beside
+):
     root = drive.account.root
-    for round_ in range(4):
-        deep = drive.chain(root, f"D{added}{round_}.", 13)
-        moved = drive.chain(root, f"M{added}{round_}.", 12)  # its bottom lands at level 25
+    for round_ in range(2 if beside else 3):
+        deep = drive.chain(root, f"D{added}{beside}.{round_}.", 13)
+        moved = drive.chain(root, f"M{added}{beside}.{round_}.", 12)  # its bottom: level 25
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(partial(drive.mkdir, moved[1]), [f"beside {n}" for n in range(beside)]))
         body: dict[str, Any] = {"parent_id": moved[-1], "name": "one level more"}
         if added == "upload":
             body |= {"size": 1, "content_type": "text/plain"}

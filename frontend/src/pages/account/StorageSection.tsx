@@ -1,11 +1,11 @@
 // How much space the account uses: a bar of what is used of the quota, and a ring of what
 // kinds of files take it, drawn in SVG with a legend that is also its text alternative.
 import type { JSX } from "preact";
-import { api, type UsageType, type User } from "../../api";
+import type { UsageStats, UsageType, User } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Working } from "../../components/Working";
 import { formatBytes, useI18n, type MessageKey } from "../../i18n";
-import { useLoaded } from "../../loaded";
+import type { Loaded } from "../../loaded";
 import { percentLabel, usageSlices, usedPercent } from "../../usage";
 
 const TYPE_LABELS: Record<UsageType, MessageKey> = {
@@ -17,9 +17,9 @@ const TYPE_LABELS: Record<UsageType, MessageKey> = {
   other: "account.type_other",
 };
 
-export function StorageSection({ user }: { user: User }): JSX.Element {
+/** `loaded` is the account's usage, read by the page (again after something frees space). */
+export function StorageSection({ user, loaded }: { user: User; loaded: Loaded<UsageStats> }): JSX.Element {
   const { t, lang } = useI18n();
-  const [loaded] = useLoaded(() => api.stats(), [user.id]);
   const stats = loaded.status === "ready" ? loaded.value : null;
 
   const quota = stats?.quota_bytes ?? user.storage.quota_bytes;
@@ -59,6 +59,12 @@ export function StorageSection({ user }: { user: User }): JSX.Element {
         >
           <span class="meter__fill" style={{ width: `${String(Math.max(percent, used > 0 ? 1 : 0))}%` }} />
         </div>
+        {stats !== null && (stats.reserved_bytes ?? 0) > 0 && (
+          <p class="muted small">
+            {t("account.storage_reserved", { size: formatBytes(lang, stats.reserved_bytes ?? 0) })}{" "}
+            <a href="#inflight-title">{t("account.storage_reserved_link")}</a>
+          </p>
+        )}
         {stats !== null && stats.trash_bytes > 0 && (
           <p class="muted small">{t("account.storage_trash", { size: formatBytes(lang, stats.trash_bytes) })}</p>
         )}

@@ -570,9 +570,9 @@ export const en = {
   "inflight.keep": "Keep uploading",
   "inflight.confirm_title": "Cancel the upload of {name}?",
   "inflight.confirm_text_own":
-    "The upload stops and what was sent so far is deleted. {size} of your storage is free again.",
+    "The upload stops and what was sent so far is deleted, freeing {size} of your storage.",
   "inflight.confirm_text":
-    "This stops {name}'s upload and deletes what they sent so far. {size} of your storage is free again.",
+    "This stops {name}'s upload and deletes what they sent so far, freeing {size} of your storage.",
   "inflight.former": "a former member",
   "inflight.cancelled": "Cancelled the upload of {name}. {size} is free again.",
   "inflight.gone": "{name} is no longer uploading: it finished or was cancelled meanwhile.",

@@ -30,6 +30,10 @@ export function StorageSection({ user, loaded }: { user: User; loaded: Loaded<Us
   const slices = stats ? usageSlices(stats) : [];
   const files = (count: number): string =>
     count === 1 ? t("account.type_files_one") : t("account.type_files", { count: number.format(count) });
+  const filled = Math.max(percent, used > 0 ? 1 : 0);
+  // Uploads in progress hold their space before it is used: drawn after it, hatched.
+  const reserved = stats?.reserved_bytes ?? 0;
+  const heldPercent = quota > 0 && reserved > 0 ? Math.max(1, Math.min(100 - filled, (reserved / quota) * 100)) : 0;
   const shownPercent = percentLabel(quota > 0 ? (used / quota) * 100 : percent);
   const summary = slices
     .map((slice) => `${t(TYPE_LABELS[slice.type])} ${formatBytes(lang, slice.bytes)} (${percentLabel(slice.percent)}%)`)
@@ -57,11 +61,13 @@ export function StorageSection({ user, loaded }: { user: User; loaded: Loaded<Us
           aria-valuenow={percent}
           aria-valuetext={t("account.storage_percent", { percent: shownPercent })}
         >
-          <span class="meter__fill" style={{ width: `${String(Math.max(percent, used > 0 ? 1 : 0))}%` }} />
+          <span class="meter__fill" style={{ width: `${String(filled)}%` }} />
+          {heldPercent > 0 && <span class="meter__held" style={{ width: `${String(heldPercent)}%` }} />}
         </div>
-        {stats !== null && (stats.reserved_bytes ?? 0) > 0 && (
+        {reserved > 0 && (
           <p class="muted small">
-            {t("account.storage_reserved", { size: formatBytes(lang, stats.reserved_bytes ?? 0) })}{" "}
+            <span class="legend__swatch meter__held" aria-hidden="true" />
+            {t("account.storage_reserved", { size: formatBytes(lang, reserved) })}{" "}
             <a href="#inflight-title">{t("account.storage_reserved_link")}</a>
           </p>
         )}

@@ -3,7 +3,15 @@
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiClient, ApiError, type UploadInProgress } from "./api";
-import { cancelInflight, heldBytes, moreInflight, readInflight, senderOf, withoutUpload } from "./inflight";
+import {
+  cancelInflight,
+  heldBytes,
+  moreInflight,
+  othersUploading,
+  readInflight,
+  senderOf,
+  withoutUpload,
+} from "./inflight";
 import { BASE, wireServer } from "./test/wire";
 
 const server = wireServer();
@@ -132,5 +140,15 @@ describe("rows", () => {
   it("adds up the space the listed uploads hold", () => {
     expect(heldBytes([])).toBe(0);
     expect(heldBytes([upload("a", { size: 5 }), upload("b", { size: 7 })])).toBe(12);
+  });
+
+  it("sums up what others send, leaving out the person's own uploads", () => {
+    const own = upload("mine", { uploaded_by: { id: "u1", username: "mina", nickname: null }, size: 3 });
+    expect(othersUploading({ items: [own], cursor: null }, "u1")).toBeNull();
+    const one = othersUploading({ items: [own, upload("a", { size: 5 })], cursor: null }, "u1");
+    expect(one).toEqual({ count: 1, more: false, bytes: 5, only: upload("a", { size: 5 }) });
+    const many = othersUploading({ items: [upload("a", { size: 5 }), upload("b", { size: 7 })], cursor: "p2" }, "u1");
+    expect(many).toEqual({ count: 2, more: true, bytes: 12, only: null });
+    expect(othersUploading({ items: [upload("a")], cursor: "p2" }, "u1")?.only).toBeNull();
   });
 });

@@ -56,3 +56,21 @@ export function senderOf(upload: UploadInProgress, userId: string): "you" | { na
 export function heldBytes(items: readonly UploadInProgress[]): number {
   return items.reduce((sum, item) => sum + item.size, 0);
 }
+
+export interface OthersUploading {
+  /** How many of the listed uploads others send; `more` when further pages were not read. */
+  count: number;
+  more: boolean;
+  bytes: number;
+  /** The one upload, when there is exactly one. */
+  only: UploadInProgress | null;
+}
+
+/** What others are uploading into the drive among the listed uploads, or null for nothing. */
+export function othersUploading(list: InflightList, userId: string): OthersUploading | null {
+  const theirs = list.items.filter((item) => item.uploaded_by.id !== userId);
+  if (theirs.length === 0) return null;
+  const more = list.cursor !== null;
+  const only = theirs.length === 1 && !more ? (theirs[0] ?? null) : null;
+  return { count: theirs.length, more, bytes: heldBytes(theirs), only };
+}

@@ -32,7 +32,12 @@ def test_owner_sees_and_cancels_a_members_upload(page, site):
 
     # Milo starts an upload as big as all of Olga's free space and sends no bytes.
     free = owner.get("/users/me/stats")["free_bytes"]
-    body = {"parent_id": shoot, "name": "take-3.mov", "size": free, "content_type": "video/quicktime"}
+    body = {
+        "parent_id": shoot,
+        "name": "take-3.mov",
+        "size": free,
+        "content_type": "video/quicktime",
+    }
     started = member.post("/uploads", body)
     assert started.status_code == 201, started.text
 
@@ -41,7 +46,14 @@ def test_owner_sees_and_cancels_a_members_upload(page, site):
     refused = call(page, "POST", "/uploads", mine)
     assert refused.status == 413, refused.text()
 
-    page.goto("/account")
+    # The drive says what is holding its space, and where to see it.
+    page.goto("/drive")
+    notice = page.get_by_text(
+        "Milo K is uploading “take-3.mov” into your drive, holding 10 GB of your storage."
+    )
+    expect(notice).to_be_visible()
+    shot(page, "uploads-0-drive-notice")
+    page.get_by_role("link", name="See uploads in progress").click()
     section = page.get_by_role("region", name="Uploads in progress")
     row = section.get_by_role("listitem").filter(has_text="take-3.mov")
     expect(row).to_be_visible()
@@ -56,6 +68,12 @@ def test_owner_sees_and_cancels_a_members_upload(page, site):
     section.scroll_into_view_if_needed()
     shot(page, "uploads-1-account-in-progress")
     shot_on_phone(page, "uploads-2-account-in-progress-phone")
+    page.locator(".lang-switch select").select_option("ko")
+    expect(
+        page.get_by_role("region", name="진행 중인 업로드").get_by_text("Milo K 님이 올림")
+    ).to_be_visible()
+    shot(page, "uploads-2-account-in-progress-ko")
+    page.locator(".lang-switch select").select_option("en")
 
     # Cancel asks first; keeping it changes nothing.
     row.get_by_role("button", name="Cancel the upload of take-3.mov").click()
@@ -69,7 +87,9 @@ def test_owner_sees_and_cancels_a_members_upload(page, site):
     row.get_by_role("button", name="Cancel the upload of take-3.mov").click()
     dialog.get_by_role("button", name="Cancel upload").click()
     expect(dialog).to_be_hidden()
-    expect(section.get_by_text("Cancelled the upload of take-3.mov. 10 GB is free again.")).to_be_visible()
+    expect(
+        section.get_by_text("Cancelled the upload of take-3.mov. 10 GB is free again.")
+    ).to_be_visible()
     expect(row).to_have_count(0)
     expect(section.get_by_text("Nothing is uploading into your drive right now.")).to_be_visible()
     expect(storage.get_by_text("10 GB free")).to_be_visible()
@@ -85,3 +105,6 @@ def test_owner_sees_and_cancels_a_members_upload(page, site):
     )
     assert parts.status_code == 404, parts.text
     assert call(page, "POST", "/uploads", mine).status == 201
+    page.goto("/drive")
+    expect(page.get_by_role("heading", name="My drive")).to_be_visible()
+    expect(page.get_by_role("link", name="See uploads in progress")).to_have_count(0)

@@ -576,6 +576,9 @@ export const en = {
   "inflight.former": "a former member",
   "inflight.cancelled": "Cancelled the upload of {name}. {size} is free again.",
   "inflight.gone": "{name} is no longer uploading: it finished or was cancelled meanwhile.",
+  "inflight.drive_one": "{name} is uploading “{file}” into your drive, holding {size} of your storage.",
+  "inflight.drive_many": "Team members are uploading {count} files into your drive, holding {size} of your storage.",
+  "inflight.drive_see": "See uploads in progress",
   // (end of teams, share links, storage and operators)
 } satisfies Record<string, string>;
 

@@ -570,5 +570,8 @@ export const ko: Messages = {
   "inflight.former": "탈퇴한 멤버",
   "inflight.cancelled": "{name} 업로드를 취소했습니다. {size}가 다시 비워졌습니다.",
   "inflight.gone": "{name}은(는) 더 이상 업로드 중이 아닙니다. 그사이 완료되었거나 취소되었습니다.",
+  "inflight.drive_one": "{name} 님이 내 드라이브에 “{file}”을(를) 업로드하고 있으며, 저장 공간 {size}를 차지하고 있습니다.",
+  "inflight.drive_many": "팀원들이 내 드라이브에 파일 {count}개를 업로드하고 있으며, 저장 공간 {size}를 차지하고 있습니다.",
+  "inflight.drive_see": "진행 중인 업로드 보기",
   // (end of teams, share links, storage and operators)
 };

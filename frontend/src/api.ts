@@ -115,6 +115,19 @@ export interface UploadStarted {
   expires_at?: string;
 }
 
+/** An upload still filling someone's drive, as its owner sees it: who sends it, where, how big. */
+export interface UploadInProgress {
+  upload_id: string;
+  name: string;
+  parent_id: string | null;
+  /** Null when the folder it goes into is gone. */
+  folder_name: string | null;
+  /** The declared size, which it holds of the drive's quota until it completes or is cancelled. */
+  size: number;
+  uploaded_by: Person;
+  started_at: string;
+}
+
 export interface UploadPart {
   part_number: number;
   etag: string;
@@ -678,6 +691,11 @@ export class ApiClient {
       (reply) => reply.file,
     );
   }
+  /** The uploads in progress into the caller's drive (theirs and members'), oldest first. */
+  uploadsInProgress(params: ListParams = {}): Promise<ListPage<UploadInProgress>> {
+    return this.request("GET", `/uploads${queryString({ limit: params.limit, cursor: params.cursor })}`);
+  }
+  /** Cancels an upload the caller started, or any upload into their drive. */
   abortUpload(uploadId: string): Promise<void> {
     return this.request("DELETE", `/uploads/${seg(uploadId)}`);
   }

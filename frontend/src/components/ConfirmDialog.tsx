@@ -9,6 +9,7 @@ export interface ConfirmDialogProps {
   title: string;
   text: string;
   confirmLabel: string;
+  cancelLabel?: string;
   busy: boolean;
   error: unknown;
   onConfirm: () => void;
@@ -23,7 +24,10 @@ export function ConfirmDialog(props: ConfirmDialogProps): JSX.Element {
     <Dialog open={props.open} title={props.title} onClose={close}>
       <div class="stack">
         <p>{props.text}</p>
-        <DialogActions busy={props.busy} error={props.error} onCancel={close} onConfirm={props.onConfirm} variant="danger">
+        <DialogActions busy={props.busy} error={props.error} onCancel={close} onConfirm={props.onConfirm}
+          variant="danger"
+          cancelLabel={props.cancelLabel}
+        >
           {props.confirmLabel}
         </DialogActions>
       </div>

@@ -12,6 +12,7 @@ export function DialogActions({
   onConfirm,
   variant = "primary",
   disabled = false,
+  cancelLabel,
   children,
 }: {
   busy: boolean;
@@ -20,6 +21,8 @@ export function DialogActions({
   onConfirm?: () => void;
   variant?: ButtonProps["variant"];
   disabled?: boolean;
+  /** The closing button's words when "Cancel" would be ambiguous (cancelling an upload). */
+  cancelLabel?: string | undefined;
   children: ComponentChildren;
 }): JSX.Element {
   const { t } = useI18n();
@@ -28,7 +31,7 @@ export function DialogActions({
       <ErrorNotice error={error} />
       <div class="actions actions--end">
         <Button variant="secondary" disabled={busy} onClick={onCancel}>
-          {t("common.cancel")}
+          {cancelLabel ?? t("common.cancel")}
         </Button>
         <Button
           type={onConfirm ? "button" : "submit"}

@@ -550,6 +550,35 @@ export const en = {
   "admin.confirm_unadmin_title": "Remove the operator rights of {name}?",
   "admin.confirm_unadmin_text": "They keep their account and files, but no longer see this page.",
   "admin.updated": "Saved the changes to {name}.",
+  "account.storage_reserved": "{size} is held for uploads in progress.",
+  "account.storage_reserved_link": "See uploads",
+  "inflight.title": "Uploads in progress",
+  "inflight.intro":
+    "Files being uploaded into your drive, by you or by team members into folders you share with them to edit. Each holds its full size of your storage until it finishes.",
+  "inflight.none": "Nothing is uploading into your drive right now.",
+  "inflight.held": "{size} of your storage is held for these uploads.",
+  "inflight.into": "into",
+  "inflight.my_drive": "My Drive",
+  "inflight.folder_gone": "into a folder that is gone",
+  "inflight.by_you": "By you",
+  "inflight.by_person": "By {name}",
+  "inflight.by_former": "By a former member",
+  "inflight.started": "started {ago}",
+  "inflight.cancel": "Cancel",
+  "inflight.cancel_name": "Cancel the upload of {name}",
+  "inflight.cancel_confirm": "Cancel upload",
+  "inflight.keep": "Keep uploading",
+  "inflight.confirm_title": "Cancel the upload of {name}?",
+  "inflight.confirm_text_own":
+    "The upload stops and what was sent so far is deleted, freeing {size} of your storage.",
+  "inflight.confirm_text":
+    "This stops {name}'s upload and deletes what they sent so far, freeing {size} of your storage.",
+  "inflight.former": "a former member",
+  "inflight.cancelled": "Cancelled the upload of {name}. {size} is free again.",
+  "inflight.gone": "{name} is no longer uploading: it finished or was cancelled meanwhile.",
+  "inflight.drive_one": "{name} is uploading “{file}” into your drive, holding {size} of your storage.",
+  "inflight.drive_many": "Team members are uploading {count} files into your drive, holding {size} of your storage.",
+  "inflight.drive_see": "See uploads in progress",
   // (end of teams, share links, storage and operators)
 } satisfies Record<string, string>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes } from "./index";
+import { formatAgo, formatBytes } from "./index";
 
 describe("formatBytes", () => {
   it.each([
@@ -10,5 +10,20 @@ describe("formatBytes", () => {
     ["ko", 0, "0 B"],
   ] as const)("%s %d → %s", (lang, bytes, expected) => {
     expect(formatBytes(lang, bytes)).toBe(expected);
+  });
+});
+
+describe("formatAgo", () => {
+  const now = Date.parse("2026-12-01T12:00:00Z");
+  it.each([
+    ["en", "2026-12-01T11:59:30Z", "now"],
+    ["en", "2026-12-01T12:00:05Z", "now"],
+    ["en", "2026-12-01T11:55:00Z", "5 minutes ago"],
+    ["en", "2026-12-01T09:00:00Z", "3 hours ago"],
+    ["en", "2026-11-30T11:00:00Z", "yesterday"],
+    ["ko", "2026-12-01T11:55:00Z", "5분 전"],
+    ["en", "not a date", "not a date"],
+  ] as const)("%s %s → %s", (lang, iso, expected) => {
+    expect(formatAgo(lang, iso, now)).toBe(expected);
   });
 });

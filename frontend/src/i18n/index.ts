@@ -70,6 +70,18 @@ export function formatWait(lang: Lang, seconds: number): string {
   return format.format(Math.ceil(seconds / 3600), "hour");
 }
 
+/** "5 minutes ago" / "5분 전": how long since a moment, in the largest unit that fits. */
+export function formatAgo(lang: Lang, iso: string, now: number = Date.now()): string {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return iso;
+  const format = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+  const seconds = Math.max(0, Math.floor((now - then) / 1000));
+  if (seconds < 60) return format.format(0, "second");
+  if (seconds < 3600) return format.format(-Math.floor(seconds / 60), "minute");
+  if (seconds < 86_400) return format.format(-Math.floor(seconds / 3600), "hour");
+  return format.format(-Math.floor(seconds / 86_400), "day");
+}
+
 export function formatBytes(lang: Lang, bytes: number): string {
   const units = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"] as const;
   let value = bytes;

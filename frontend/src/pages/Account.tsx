@@ -1,10 +1,14 @@
-// The signed-in person's account: profile, storage, phone, password, sessions and deletion. Each
-// section saves on its own and reports the fresh user object to the session.
+// The signed-in person's account: profile, storage, uploads in progress, phone, password,
+// sessions and deletion. Each section saves on its own and reports the fresh user object to
+// the session.
 import type { JSX } from "preact";
-import type { User } from "../api";
+import { useState } from "preact/hooks";
+import { api, type User } from "../api";
 import { Page } from "../components/Page";
 import { formatDate, useI18n } from "../i18n";
+import { useLoaded } from "../loaded";
 import { DeleteAccountSection } from "./account/DeleteAccountSection";
+import { InflightSection } from "./account/InflightSection";
 import { NicknameForm } from "./account/NicknameForm";
 import { PasswordSection } from "./account/PasswordSection";
 import { PhoneSection } from "./account/PhoneSection";
@@ -13,6 +17,9 @@ import { StorageSection } from "./account/StorageSection";
 
 export function Account({ user }: { user: User }): JSX.Element {
   const { t } = useI18n();
+  // Read by the storage figures and the uploads in progress; again after a cancel frees space.
+  const [reads, setReads] = useState(0);
+  const [stats] = useLoaded(() => api.stats(), [user.id, reads]);
   return (
     <Page title={t("account.title")} width="wide">
       <div class="sections">
@@ -23,7 +30,14 @@ export function Account({ user }: { user: User }): JSX.Element {
           <Profile user={user} />
           <NicknameForm user={user} />
         </section>
-        <StorageSection user={user} />
+        <StorageSection user={user} loaded={stats} />
+        <InflightSection
+          user={user}
+          stats={stats.status === "ready" ? stats.value : null}
+          onCancelled={() => {
+            setReads((n) => n + 1);
+          }}
+        />
         <PhoneSection user={user} />
         <PasswordSection user={user} />
         <SessionsSection />

@@ -22,6 +22,7 @@ import { DriveBar } from "./drive/DriveBar";
 import { Empty } from "./drive/Empty";
 import { Icon } from "./drive/Icon";
 import { ItemGrid, ItemList, SelectAll, type ItemsProps } from "./drive/Items";
+import { MembersUploading } from "./drive/MembersUploading";
 import { MoveDialog } from "./drive/MoveDialog";
 import { NameDialog } from "./drive/NameDialog";
 import { ShareDialog } from "./drive/ShareDialog";
@@ -308,6 +309,7 @@ export function Drive({ user, folderId }: { user: User; folderId: string | null 
       >
         {uploader && <Unfinished uploader={uploader} />}
         {here && !writable && <Notice kind="info">{t("drive.read_only_folder")}</Notice>}
+        {id === rootId && <MembersUploading user={user} />}
 
         {here && (
           <div class="toolbar">

@@ -1,11 +1,11 @@
 // How much space the account uses: a bar of what is used of the quota, and a ring of what
 // kinds of files take it, drawn in SVG with a legend that is also its text alternative.
 import type { JSX } from "preact";
-import { api, type UsageType, type User } from "../../api";
+import type { UsageStats, UsageType, User } from "../../api";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Working } from "../../components/Working";
 import { formatBytes, useI18n, type MessageKey } from "../../i18n";
-import { useLoaded } from "../../loaded";
+import type { Loaded } from "../../loaded";
 import { percentLabel, usageSlices, usedPercent } from "../../usage";
 
 const TYPE_LABELS: Record<UsageType, MessageKey> = {
@@ -17,9 +17,9 @@ const TYPE_LABELS: Record<UsageType, MessageKey> = {
   other: "account.type_other",
 };
 
-export function StorageSection({ user }: { user: User }): JSX.Element {
+/** `loaded` is the account's usage, read by the page (again after something frees space). */
+export function StorageSection({ user, loaded }: { user: User; loaded: Loaded<UsageStats> }): JSX.Element {
   const { t, lang } = useI18n();
-  const [loaded] = useLoaded(() => api.stats(), [user.id]);
   const stats = loaded.status === "ready" ? loaded.value : null;
 
   const quota = stats?.quota_bytes ?? user.storage.quota_bytes;
@@ -30,6 +30,10 @@ export function StorageSection({ user }: { user: User }): JSX.Element {
   const slices = stats ? usageSlices(stats) : [];
   const files = (count: number): string =>
     count === 1 ? t("account.type_files_one") : t("account.type_files", { count: number.format(count) });
+  const filled = Math.max(percent, used > 0 ? 1 : 0);
+  // Uploads in progress hold their space before it is used: drawn after it, hatched.
+  const reserved = stats?.reserved_bytes ?? 0;
+  const heldPercent = quota > 0 && reserved > 0 ? Math.max(1, Math.min(100 - filled, (reserved / quota) * 100)) : 0;
   const shownPercent = percentLabel(quota > 0 ? (used / quota) * 100 : percent);
   const summary = slices
     .map((slice) => `${t(TYPE_LABELS[slice.type])} ${formatBytes(lang, slice.bytes)} (${percentLabel(slice.percent)}%)`)
@@ -57,8 +61,16 @@ export function StorageSection({ user }: { user: User }): JSX.Element {
           aria-valuenow={percent}
           aria-valuetext={t("account.storage_percent", { percent: shownPercent })}
         >
-          <span class="meter__fill" style={{ width: `${String(Math.max(percent, used > 0 ? 1 : 0))}%` }} />
+          <span class="meter__fill" style={{ width: `${String(filled)}%` }} />
+          {heldPercent > 0 && <span class="meter__held" style={{ width: `${String(heldPercent)}%` }} />}
         </div>
+        {reserved > 0 && (
+          <p class="muted small">
+            <span class="legend__swatch meter__held" aria-hidden="true" />
+            {t("account.storage_reserved", { size: formatBytes(lang, reserved) })}{" "}
+            <a href="#inflight-title">{t("account.storage_reserved_link")}</a>
+          </p>
+        )}
         {stats !== null && stats.trash_bytes > 0 && (
           <p class="muted small">{t("account.storage_trash", { size: formatBytes(lang, stats.trash_bytes) })}</p>
         )}

@@ -383,7 +383,8 @@ def release_idle(now: datetime | None = None) -> int:
 
 def _received_since(node: NodeModel, moment: datetime) -> bool:
     """Whether S3 got bytes of this upload after ``moment`` (a part), or holds the object
-    already (completed there, not yet here: ``complete`` or the stale job settles it)."""
+    already (joined there, not yet settled here: ``complete`` settles it, or the day-old
+    upload job cancels it and deletes the object)."""
     key = storage.file_key(node.owner_id, node.node_id)
     held = storage.list_parts(key, node.s3_upload_id) if node.s3_upload_id else None
     if held is None:

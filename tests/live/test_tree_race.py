@@ -26,7 +26,7 @@ import requests
 
 from infra.local.runner import LocalStack
 from tests import invariants
-from tests.live.conftest import Account
+from tests.live.conftest import Account, running_stack
 
 ROUNDS = 20
 # What a losing request may answer: the move would nest too deep or into itself (400), or what
@@ -88,7 +88,15 @@ def assert_one_wins(replies: list[requests.Response]) -> None:
     assert all(code == "ok" or (status, code) in LOSSES for status, code in outcomes), outcomes
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    # A stack per test: the local runner's moto copies a table for every item a transaction
+    # writes, so one that grows through the module slows each test after it.
+    with running_stack(tmp_path_factory) as stack:
+        yield stack
+
+
+@pytest.fixture
 def drive(live: LocalStack) -> Iterator[Drive]:
     yield Drive(Account(live, "treeracer"))
 

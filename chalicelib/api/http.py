@@ -107,6 +107,15 @@ def check_origin(request: Request) -> None:
         raise CsrfFailed("This request came from another site.")
 
 
+def check_no_empty_segment(request: Request) -> None:
+    """A path with an empty segment (``/trash/``, ``/nodes//x``) names nothing: 404. The
+    routers fold a trailing slash, so ``DELETE /trash/`` (an id left out by a client's bug)
+    would otherwise empty the whole trash."""
+    path = str((request.context or {}).get("path") or "")
+    if path.endswith("/") or "//" in path:
+        raise NotFound("No such route.")
+
+
 def route(bp: Blueprint, path: str, **options: Any) -> Callable[[ViewFn], ViewFn]:
     """``bp.route`` whose view leaves every failure as the contract's error body."""
 
@@ -117,6 +126,7 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[ViewFn], ViewFn
             try:
                 check_origin(request)
                 check_path(kwargs)
+                check_no_empty_segment(request)
                 return view(*args, **kwargs)
             except AppError as err:
                 return error_response(err)

@@ -108,6 +108,23 @@ def test_an_id_of_a_near_shape_in_a_path_is_404(drive, param, value):
     assert_error(send(drive.client, method, fill(route, **{param: value})), 404, "not_found")
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        pytest.param("DELETE", "/trash/", id="delete-trash-slash"),
+        pytest.param("DELETE", "/nodes//", id="delete-node-double-slash"),
+    ],
+)
+def test_a_path_with_an_empty_id_names_nothing_and_changes_nothing(drive, method, path):
+    folder = drive.mkdir("kept in the trash")
+    drive.trash(folder["id"])
+
+    assert_error(drive.client.request(method, path), 404, "not_found")
+
+    trash = drive.client.get("/trash?limit=200").json["items"]
+    assert folder["id"] in {item["id"] for item in trash}
+
+
 def test_a_team_id_over_1024_characters_in_accept_is_404_not_500(drive):
     reply = drive.client.post(f"/teams/{'a' * 1025}/invitations/accept")
     assert_error(reply, 404, "not_found")

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from chalicelib.api import session
 from chalicelib.api.http import Body, json_response, no_content, route
 from chalicelib.errors import Unauthenticated
-from chalicelib.services import accounts, phones, recovery, signin
+from chalicelib.services import accounts, phones, recovery, sessions, signin
 
 bp = Blueprint(__name__)
 ACCEPTED = {"status": "accepted"}
@@ -55,7 +55,7 @@ def login() -> Any:
     body = Body.of(bp.current_request)
     login_name, password = body.text("login", max_len=320), body.text("password", max_len=1024)
     body.check()
-    result = signin.login(login_name, password)
+    result = signin.login(login_name, password, client=session.client(bp.current_request))
     return json_response({"user": result.user}, headers=session.session_cookies(result.tokens))
 
 
@@ -72,7 +72,9 @@ def token() -> Any:
         return _refresh_by_body(body)
     login_name, password = body.text("login", max_len=320), body.text("password", max_len=1024)
     body.check()
-    return _token_body(signin.login(login_name, password))
+    return _token_body(
+        signin.login(login_name, password, client=session.client(bp.current_request))
+    )
 
 
 @route(bp, "/auth/refresh", methods=["POST"])
@@ -112,12 +114,25 @@ def logout_all() -> Any:
     return no_content(session.cleared_cookies())
 
 
+@route(bp, "/auth/sessions", methods=["GET"])
+def list_sessions() -> Any:
+    return {"items": sessions.listed(session.actor(bp.current_request))}
+
+
+@route(bp, "/auth/sessions/{session_id}", methods=["DELETE"])
+def end_session(session_id: str) -> Any:
+    caller = session.actor(bp.current_request)
+    sessions.end(caller.user_id, session_id)
+    # Ending the session this request belongs to is signing out.
+    return no_content(session.cleared_cookies() if session_id == caller.family_id else None)
+
+
 @route(bp, "/auth/google", methods=["POST"])
 def google_sign_in() -> Any:
     body = Body.of(bp.current_request)
     credential = body.text("credential", max_len=8192)
     body.check()
-    result = signin.google_sign_in(credential)
+    result = signin.google_sign_in(credential, client=session.client(bp.current_request))
     return json_response(
         {"user": result.user, "created": result.created},
         headers=session.session_cookies(result.tokens),

@@ -17,7 +17,7 @@ from chalice.app import Request
 from chalicelib.api.http import UNSAFE, note_user
 from chalicelib.config import get_settings
 from chalicelib.errors import AccountDisabled, CsrfFailed, Unauthenticated
-from chalicelib.services import sessions
+from chalicelib.services import devices, sessions
 
 ACCESS = "td_access"
 REFRESH = "td_refresh"
@@ -66,6 +66,14 @@ def actor(request: Request, *, nodes: Sequence[str | None] = ()) -> sessions.Act
     found = sessions.authenticate(token, nodes=[i for i in nodes if i])
     note_user(request, found.user_id)
     return found
+
+
+def client(request: Request) -> devices.Client:
+    """What a sign-in came from: its User-Agent, and the source address API Gateway saw."""
+    identity = (request.context or {}).get("identity") or {}
+    return devices.Client(
+        user_agent=request.headers.get("user-agent"), source_ip=identity.get("sourceIp")
+    )
 
 
 def optional_actor(request: Request) -> sessions.Actor | None:

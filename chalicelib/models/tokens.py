@@ -11,7 +11,12 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -46,6 +51,12 @@ class TokenModel(Model):
     attempts = NumberAttribute(default=0)
     hits = NumberAttribute(null=True)
     window_start = NumberAttribute(null=True)
+    # A session family's: when it started and was last refreshed, and what it came from
+    # (see services/devices.py: a readable name and a coarse network, never the raw values).
+    created_at = UTCDateTimeAttribute(null=True)
+    last_used_at = UTCDateTimeAttribute(null=True)
+    device = UnicodeAttribute(null=True)
+    network = UnicodeAttribute(null=True)
     expires_ttl = TTLAttribute()
 
     by_family_owner = ByFamilyOwner()
@@ -92,13 +103,15 @@ def take(key: str) -> TokenModel | None:
     return item
 
 
-def extend(key: str, *, ttl_s: int) -> None:
-    """Push a live item's expiry ``ttl_s`` from now."""
+def extend(key: str, *, ttl_s: int, used: bool = False) -> None:
+    """Push a live item's expiry ``ttl_s`` from now (and note it ``used`` now, in the same
+    write)."""
+    now = utcnow()
+    actions: list[Any] = [TokenModel.expires_ttl.set(now + timedelta(seconds=ttl_s))]
+    if used:
+        actions.append(TokenModel.last_used_at.set(now))
     try:
-        TokenModel(key).update(
-            actions=[TokenModel.expires_ttl.set(utcnow() + timedelta(seconds=ttl_s))],
-            condition=TokenModel.key.exists(),
-        )
+        TokenModel(key).update(actions=actions, condition=TokenModel.key.exists())
     except UpdateError as exc:
         if not _conditional_failed(exc):
             raise

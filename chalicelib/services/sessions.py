@@ -11,6 +11,10 @@ anyway, so ending one session costs requests no extra read.
 
 Access tokens carry the user's ``token_version`` (``ver``) and the family id (``sid``); bumping
 the version ends every session of the user at once, and each request checks it.
+
+A family also keeps what a person needs to recognise it in their list of signed-in devices: when
+it started, the device and coarse network it came from (services/devices.py), and when it was
+last refreshed. That is written at sign-in and at refresh only, so requests pay no write for it.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from chalicelib.config import get_settings
 from chalicelib.errors import AccountDisabled, NotFound, Unauthenticated
 from chalicelib.models import base, tokens, users
 from chalicelib.models.nodes import NodeModel
 from chalicelib.models.users import UserModel
-from chalicelib.services import signing
+from chalicelib.services import devices, signing
 
 ALGORITHM = "HS256"
 AUDIENCE = "teamdrive-api"
@@ -136,11 +141,14 @@ def authenticate(access_token: str, *, nodes: Sequence[str] = ()) -> Actor:
     )
 
 
-def start(user: UserModel) -> Tokens:
-    """Open a new session family for a user who has just proved who they are."""
+def start(user: UserModel, *, client: devices.Client | None = None) -> Tokens:
+    """Open a new session family for a user who has just proved who they are, from
+    ``client``."""
     family_id = uuid.uuid4().hex
     ttl = get_settings().refresh_ttl_s
-    users.update_active(user, [UserModel.last_sign_in_at.set(base.utcnow())])
+    now = base.utcnow()
+    client = client or devices.Client()
+    users.update_active(user, [UserModel.last_sign_in_at.set(now)])
     tokens.put(
         _family_key(family_id),
         ttl_s=ttl,
@@ -148,6 +156,10 @@ def start(user: UserModel) -> Tokens:
         family_owner=user.user_id,
         status="active",
         version=int(user.token_version),
+        created_at=now,
+        last_used_at=now,
+        device=devices.device(client.user_agent),
+        network=devices.network(client.source_ip),
     )
     return _issue(user, family_id)
 
@@ -190,15 +202,18 @@ def rotate(refresh_token: str) -> tuple[Tokens, UserModel]:
     if user.disabled:
         raise AccountDisabled()
     # The session lives on while it is used: its family outlives the newest refresh token.
-    tokens.extend(family.key, ttl_s=get_settings().refresh_ttl_s)
+    tokens.extend(family.key, ttl_s=get_settings().refresh_ttl_s, used=True)
     return _issue(user, item.family_id), user
 
 
 def revoke(family_id: str) -> None:
     """End one session: its refresh token fails, and its access tokens stop at once."""
     family = tokens.find(_family_key(family_id))
-    if family is None:
-        return
+    if family is not None:
+        _revoke(family, family_id)
+
+
+def _revoke(family: tokens.TokenModel, family_id: str) -> None:
     tokens.transition(family, from_status="active", to_status="revoked")
     try:
         user = UserModel.get(str(family.user_id))
@@ -233,3 +248,44 @@ def end_others(user_id: str, *, keep: str) -> int:
             revoke(family_id)
             ended += 1
     return ended
+
+
+def listed(caller: Actor) -> list[dict[str, Any]]:
+    """The caller's live sessions, the caller's own first, then the most recently used."""
+    live = {
+        family.key.removeprefix("family#"): family
+        for family in tokens.families_of(caller.user_id)
+        if family.version == caller.user.token_version
+    }
+    if caller.family_id not in live:
+        # The index is eventually consistent: a session started a moment ago may not be in it
+        # yet, but the caller's own is always listed.
+        own = tokens.find(_family_key(caller.family_id))
+        if own is not None and own.family_owner == caller.user_id and own.status == "active":
+            live[caller.family_id] = own
+    views = [_view(family_id, family, caller) for family_id, family in live.items()]
+    views.sort(key=lambda view: view["last_used_at"] or "", reverse=True)
+    views.sort(key=lambda view: not view["current"])
+    return views
+
+
+def _view(family_id: str, family: tokens.TokenModel, caller: Actor) -> dict[str, Any]:
+    def at(moment: Any) -> str | None:
+        return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return {
+        "id": family_id,
+        "device": family.device,
+        "network": family.network,
+        "created_at": at(family.created_at),
+        "last_used_at": at(family.last_used_at or family.created_at),
+        "current": family_id == caller.family_id,
+    }
+
+
+def end(user_id: str, family_id: str) -> None:
+    """End one of the user's sessions at once; another user's (or none) is NotFound."""
+    family = tokens.find(_family_key(family_id))
+    if family is None or family.family_owner != user_id:
+        raise NotFound("No such session.")
+    _revoke(family, family_id)

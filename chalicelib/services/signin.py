@@ -19,7 +19,7 @@ from chalicelib.errors import (
 from chalicelib.models import users
 from chalicelib.models.uniques import owner_of
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, attempts, google, passwords, rules, sessions
+from chalicelib.services import accounts, attempts, devices, google, passwords, rules, sessions
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class SignedIn:
     created: bool = False
 
 
-def login(login_name: str, password: str) -> SignedIn:
+def login(login_name: str, password: str, *, client: devices.Client | None = None) -> SignedIn:
     """Start a session for a username or email and its password.
 
     Unknown accounts and wrong passwords answer alike and take alike long; throttling counts
@@ -46,7 +46,7 @@ def login(login_name: str, password: str) -> SignedIn:
     if not user.email_verified:
         raise EmailNotVerified(details={"email": rules.mask_email(user.email)})
     attempts.clear(subject)
-    return SignedIn(accounts.user_view(user), sessions.start(user))
+    return SignedIn(accounts.user_view(user), sessions.start(user, client=client))
 
 
 def refresh(refresh_token: str) -> SignedIn:
@@ -67,7 +67,7 @@ def logout_everywhere(user_id: str) -> None:
     users.update_active(user, [UserModel.token_version.add(1)])
 
 
-def google_sign_in(credential: str) -> SignedIn:
+def google_sign_in(credential: str, *, client: devices.Client | None = None) -> SignedIn:
     """Sign in with a Google ID token, linking or creating the account.
 
     An existing account is linked only when its own email is verified: otherwise someone could
@@ -77,7 +77,7 @@ def google_sign_in(credential: str) -> SignedIn:
     owner = owner_of("google", identity.subject)
     if owner is not None:
         user = accounts.load(owner)
-        return _signed_in(user)
+        return _signed_in(user, client=client)
     if not identity.email_verified:
         raise GoogleEmailUnverified()
     address = _google_address(identity.email)
@@ -86,15 +86,17 @@ def google_sign_in(credential: str) -> SignedIn:
         if not existing.email_verified:
             raise GoogleLinkUnverified()
         users.link_google(existing, identity.subject)
-        return _signed_in(accounts.load(existing.user_id))
+        return _signed_in(accounts.load(existing.user_id), client=client)
     user = _create_from_google(identity)
-    return _signed_in(user, created=True)
+    return _signed_in(user, created=True, client=client)
 
 
-def _signed_in(user: UserModel, *, created: bool = False) -> SignedIn:
+def _signed_in(
+    user: UserModel, *, created: bool = False, client: devices.Client | None = None
+) -> SignedIn:
     if user.disabled:
         raise AccountDisabled()
-    return SignedIn(accounts.user_view(user), sessions.start(user), created)
+    return SignedIn(accounts.user_view(user), sessions.start(user, client=client), created)
 
 
 def _google_address(email: str) -> str:

@@ -49,6 +49,7 @@ ROUTES = [
         "POST", "/auth/phone/verify", {"phone": "<phone>", "code": "<code>"}, 200, id="phone-verify"
     ),
     pytest.param("POST", "/auth/refresh", None, 200, id="refresh"),
+    pytest.param("DELETE", "/auth/sessions/<session>", None, 204, id="end-session"),
 ]
 
 # (what the forged request sends instead of the token, whether the td_csrf cookie is gone too)
@@ -57,6 +58,14 @@ CSRF_MISTAKES = {
     "a wrong header": ({"x-csrf-token": "not-the-cookie-value"}, False),
     "an empty header and no td_csrf cookie": ({"x-csrf-token": ""}, True),
 }
+
+
+def own_session(path: str, api: Api) -> str:
+    """The route's path with the id of the caller's own session."""
+    if "<session>" not in path:
+        return path
+    listed = api.get("/auth/sessions").json["items"]
+    return path.replace("<session>", next(s["id"] for s in listed if s["current"]))
 
 
 def fill(body: Any, number: str, api: Api) -> Any:
@@ -77,6 +86,7 @@ def test_cookie_request_without_the_right_csrf_token_is_refused_and_changes_noth
     if path == "/auth/phone/verify":
         assert browser.post("/auth/phone/code", {"phone": phone}).status == 202
     sent_before = len(sms_to(browser, phone))
+    path = own_session(path, browser)
     profile = browser.get("/users/me").json
     jar = dict(browser.jar)
 
@@ -125,6 +135,7 @@ def test_bearer_requests_need_no_csrf_header(
         assert script.post("/auth/phone/code", {"phone": phone}).status == 202
     if path == "/auth/refresh":
         body = {"refresh_token": script.refresh_token}
+    path = own_session(path, script)
     assert script.jar == {}
     reply = script.request(method, path, fill(body, phone, script))
     assert reply.status == allowed_status, reply.body

@@ -4,6 +4,7 @@ the events that end sessions (password change, password reset, a disabled accoun
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 import uuid
@@ -513,3 +514,220 @@ def test_a_disabled_account_can_still_sign_out(login, user):
 
     assert reply.status == 204, reply.body
     assert browser.jar == {}
+
+
+# --- signed-in devices ------------------------------------------------------------------------
+
+CHROME_MAC = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+SESSION_FIELDS = {"id", "device", "network", "created_at", "last_used_at", "current"}
+
+
+def sign_in_from(new_api, user, user_agent: str | None, *, route: str = "/auth/login"):
+    """A client signed in with ``user_agent``: a browser by cookie, or a script by bearer."""
+    client = new_api()
+    headers = {"user-agent": user_agent} if user_agent is not None else {}
+    reply = client.post(route, {"login": user.username, "password": user.password}, headers=headers)
+    assert reply.status == 200, reply.body
+    if route == "/auth/token":
+        client.bearer = reply.json["access_token"]
+        client.refresh_token = reply.json["refresh_token"]
+    return client
+
+
+def sid(client) -> str:
+    """The session (family) id of a signed-in client, as its access token carries it."""
+    return claims_of(client.bearer or client.jar["td_access"])["sid"]
+
+
+def sessions_of(client) -> list[dict[str, Any]]:
+    reply = client.get("/auth/sessions")
+    assert reply.status == 200, reply.body
+    assert set(reply.json) == {"items"}
+    return reply.json["items"]
+
+
+def test_the_list_shows_each_sign_in_and_which_one_is_this(new_api, user):
+    browser = sign_in_from(new_api, user, CHROME_MAC)
+    script = sign_in_from(new_api, user, "curl/8.5.0", route="/auth/token")
+
+    seen_by_browser = sessions_of(browser)
+    seen_by_script = sessions_of(script)
+
+    assert {s["id"] for s in seen_by_browser} == {sid(browser), sid(script)}
+    by_id = {s["id"]: s for s in seen_by_browser}
+    assert by_id[sid(browser)]["current"] is True
+    assert by_id[sid(script)]["current"] is False
+    assert seen_by_browser[0]["id"] == sid(browser)  # the caller's own comes first
+    assert by_id[sid(browser)]["device"] == "Chrome on macOS"
+    assert by_id[sid(script)]["device"] == "curl"
+    assert {s["id"]: s["current"] for s in seen_by_script} == {
+        sid(browser): False,
+        sid(script): True,
+    }
+    for item in seen_by_browser:
+        assert set(item) == SESSION_FIELDS
+        # Chalice's local gateway reports 127.0.0.1: only its /24 is kept.
+        assert item["network"] == "127.0.0.0/24"
+        assert item["created_at"].endswith("Z") and item["last_used_at"] >= item["created_at"]
+
+
+@pytest.mark.parametrize(
+    "user_agent, device",
+    [
+        pytest.param(CHROME_MAC, "Chrome on macOS", id="chrome-macos"),
+        pytest.param(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
+            "Safari on iPhone",
+            id="safari-iphone",
+        ),
+        pytest.param(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+            "Firefox on Windows",
+            id="firefox-windows",
+        ),
+        pytest.param(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge on Windows",
+            id="edge-windows",
+        ),
+        pytest.param(
+            "Mozilla/5.0 (Linux; Android 14; SM-S918N) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36",
+            "Samsung Internet on Android",
+            id="samsung-android",
+        ),
+        pytest.param(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/126.0.0.0 Whale/3.27.254.15 Safari/537.36",
+            "Whale on Windows",
+            id="whale-windows",
+        ),
+        pytest.param(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) CriOS/126.0.6478.153 Mobile/15E148 Safari/604.1",
+            "Chrome on iPhone",
+            id="chrome-ios",
+        ),
+        pytest.param(
+            "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Firefox on Linux",
+            id="firefox-linux",
+        ),
+        pytest.param("python-requests/2.32.3", "Python", id="python-requests"),
+        pytest.param("<script>alert(1)</script>", None, id="unknown-is-not-echoed"),
+        pytest.param(None, None, id="no-user-agent"),
+    ],
+)
+def test_the_device_is_read_from_the_sign_ins_user_agent(new_api, user, user_agent, device):
+    client = sign_in_from(new_api, user, user_agent)
+    (own,) = [s for s in sessions_of(client) if s["current"]]
+    assert own["device"] == device
+
+
+def test_ending_another_session_stops_its_access_token_at_once_and_its_refresh(new_api, user):
+    browser = sign_in_from(new_api, user, CHROME_MAC)
+    script = sign_in_from(new_api, user, "curl/8.5.0", route="/auth/token")
+    assert me(script).status == 200
+
+    reply = browser.delete(f"/auth/sessions/{sid(script)}")
+
+    assert reply.status == 204, reply.body
+    assert reply.cookies() == []  # the caller stays signed in
+    assert_error(me(script), 401, "unauthenticated")
+    assert_error(refresh_by_body(new_api, script.refresh_token), 401, "unauthenticated")
+    assert me(browser).status == 200
+    assert [s["id"] for s in sessions_of(browser)] == [sid(browser)]
+
+
+def test_ending_the_current_session_signs_out(new_api, user):
+    browser = sign_in_from(new_api, user, CHROME_MAC)
+    other = sign_in_from(new_api, user, CHROME_MAC)
+    access, refresh_token = browser.jar["td_access"], browser.jar["td_refresh"]
+
+    reply = browser.delete(f"/auth/sessions/{sid(browser)}")
+
+    assert reply.status == 204, reply.body
+    assert all("Max-Age=0" in line for line in set_cookies(reply).values())
+    assert sorted(set_cookies(reply)) == ["td_access", "td_csrf", "td_refresh"]
+    assert browser.jar == {}
+    assert_error(me(as_bearer(new_api, access)), 401, "unauthenticated")
+    assert_error(refresh_by_body(new_api, refresh_token), 401, "unauthenticated")
+    assert me(other).status == 200
+
+
+def test_another_accounts_session_is_404_and_goes_on(new_api, make_user, user):
+    mine = sign_in_from(new_api, user, CHROME_MAC)
+    theirs = sign_in_from(new_api, make_user(), CHROME_MAC, route="/auth/token")
+
+    assert_error(mine.delete(f"/auth/sessions/{sid(theirs)}"), 404, "not_found")
+
+    assert me(theirs).status == 200
+    assert refresh_by_body(new_api, theirs.refresh_token).status == 200
+    assert sid(theirs) not in {s["id"] for s in sessions_of(mine)}
+
+
+@pytest.mark.parametrize(
+    "session_id",
+    [
+        pytest.param(uuid.uuid4().hex, id="unknown"),
+        pytest.param(uuid.uuid4().hex.upper(), id="upper-case"),
+        pytest.param(uuid.uuid4().hex[:-1], id="short"),
+        pytest.param("family%23" + uuid.uuid4().hex, id="key-prefix"),
+        pytest.param("x" * 2000, id="long"),
+    ],
+)
+def test_a_malformed_or_unknown_session_id_is_404_and_ends_nothing(new_api, user, session_id):
+    browser = sign_in_from(new_api, user, CHROME_MAC)
+    assert_error(browser.delete(f"/auth/sessions/{session_id}"), 404, "not_found")
+    assert me(browser).status == 200
+    assert [s["id"] for s in sessions_of(browser)] == [sid(browser)]
+
+
+def test_the_list_never_shows_a_token(new_api, user):
+    browser = sign_in_from(new_api, user, CHROME_MAC)
+    script = sign_in_from(new_api, user, "curl/8.5.0", route="/auth/token")
+    secrets = [
+        browser.jar["td_access"],
+        browser.jar["td_refresh"],
+        browser.jar["td_csrf"],
+        script.bearer,
+        script.refresh_token,
+    ]
+    for client in (browser, script):
+        body = client.get("/auth/sessions").body.decode()
+        for secret in secrets:
+            assert secret not in body
+            assert hashlib.sha256(secret.encode()).hexdigest() not in body
+        assert all(set(item) == SESSION_FIELDS for item in json.loads(body)["items"])
+
+
+def test_last_used_moves_at_refresh_and_not_on_each_request(new_api, user):
+    script = sign_in_from(new_api, user, "curl/8.5.0", route="/auth/token")
+    (before,) = sessions_of(script)
+    time.sleep(1.1)
+    assert me(script).status == 200
+    assert sessions_of(script) == [before]
+
+    refreshed = refresh_by_body(new_api, script.refresh_token)
+    assert refreshed.status == 200
+    (after,) = sessions_of(as_bearer(new_api, refreshed.json["access_token"]))
+
+    assert after["id"] == before["id"] and after["created_at"] == before["created_at"]
+    assert after["last_used_at"] > before["last_used_at"]
+
+
+def test_sessions_ended_by_sign_out_everywhere_are_not_listed(new_api, user):
+    old = sign_in_from(new_api, user, CHROME_MAC)
+    assert old.post("/auth/logout-all").status == 204
+    new = sign_in_from(new_api, user, CHROME_MAC)
+    assert [s["id"] for s in sessions_of(new)] == [sid(new)]
+
+
+def test_the_session_routes_need_a_session(api):
+    assert_error(api.get("/auth/sessions"), 401, "unauthenticated")
+    assert_error(api.delete(f"/auth/sessions/{uuid.uuid4().hex}"), 401, "unauthenticated")

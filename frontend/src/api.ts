@@ -9,6 +9,19 @@ export interface Storage {
   root_folder_id: string;
 }
 
+/** One signed-in device: a session of the account (GET /auth/sessions). */
+export interface SignedInSession {
+  id: string;
+  /** "Chrome on macOS"; null when the sign-in's browser was not recognised. */
+  device: string | null;
+  /** The network signed in from, coarsely ("203.0.113.0/24"). */
+  network: string | null;
+  created_at: string | null;
+  last_used_at: string | null;
+  /** The session of this browser. */
+  current: boolean;
+}
+
 export interface User {
   id: string;
   username: string;
@@ -495,6 +508,12 @@ export class ApiClient {
   }
   logoutAll(): Promise<void> {
     return this.request("POST", "/auth/logout-all");
+  }
+  sessions(): Promise<SignedInSession[]> {
+    return this.request<{ items: SignedInSession[] }>("GET", "/auth/sessions").then((reply) => reply.items);
+  }
+  endSession(sessionId: string): Promise<void> {
+    return this.request("DELETE", `/auth/sessions/${seg(sessionId)}`);
   }
   google(credential: string): Promise<{ user: User; created: boolean }> {
     return this.request("POST", "/auth/google", { credential });

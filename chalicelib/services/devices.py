@@ -18,7 +18,7 @@ BROWSERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Whale", re.compile(r"\bWhale/")),
     ("KakaoTalk", re.compile(r"\bKAKAOTALK\b")),
     ("Firefox", re.compile(r"\b(Firefox|FxiOS)/")),
-    ("Chrome", re.compile(r"\b(Chrome|CriOS|Chromium)/")),
+    ("Chrome", re.compile(r"\b(Chrome|HeadlessChrome|CriOS|Chromium)/")),
     ("Safari", re.compile(r"\bVersion/[\d.]+.*\bSafari/")),
 )
 SYSTEMS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -112,12 +112,17 @@ def logout_all() -> Any:
     return no_content(session.cleared_cookies())
 
 
-@route(bp, "/auth/google", methods=["POST"])
-def google_sign_in() -> Any:
+@route(bp, "/auth/providers", methods=["GET"])
+def sign_in_providers() -> Any:
+    return {"items": signin.providers()}
+
+
+@route(bp, "/auth/{provider}", methods=["POST"])
+def provider_sign_in(provider: str) -> Any:
     body = Body.of(bp.current_request)
     credential = body.text("credential", max_len=8192)
     body.check()
-    result = signin.google_sign_in(credential)
+    result = signin.provider_sign_in(provider, credential)
     return json_response(
         {"user": result.user, "created": result.created},
         headers=session.session_cookies(result.tokens),

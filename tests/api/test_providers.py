@@ -234,3 +234,11 @@ def test_a_provider_sign_in_requires_a_credential(api, acme):
     details = assert_error(api.post("/auth/acme", {}), 400, "invalid_request")
 
     assert set(details["fields"]) == {"credential"}
+
+
+@pytest.mark.parametrize("path", ["/token", "/jwks", "/.well-known/openid-configuration", ""])
+def test_the_development_provider_is_not_found_where_dev_idp_is_off(api, stack, path):
+    method = api.post if path == "/token" else api.get
+    args = ({"email": "a@example.com"},) if path == "/token" else ()
+
+    assert_error(method(f"/dev/idp/google{path}", *args), 404, "not_found")

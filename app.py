@@ -5,7 +5,19 @@ import os
 from chalice import Chalice, Rate
 from chalice.app import SQSEvent
 
-from chalicelib.api import admin, auth, health, http, nodes, shares, teams, trash, uploads, users
+from chalicelib.api import (
+    admin,
+    auth,
+    devidp,
+    health,
+    http,
+    nodes,
+    shares,
+    teams,
+    trash,
+    uploads,
+    users,
+)
 from chalicelib.services import jobs, mail, media
 
 # The stage's media and mail queues (infra/stack.yaml names them so); packaging sets STAGE.
@@ -24,6 +36,7 @@ app.register_blueprint(teams.bp)
 app.register_blueprint(shares.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(devidp.bp)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="jobs_hourly")

@@ -6,7 +6,9 @@ fixtures call ``get_settings.cache_clear()`` after changing the environment.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -14,6 +16,34 @@ from urllib.parse import urlsplit
 from chalicelib.errors import ConfigError
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
+# The local development identity provider, under the site's API (infra/local serves /api).
+DEV_IDP_PATH = "/api/dev/idp"
+DEV_IDP_CLIENT_ID = "teamdrive-local"
+# A provider id names a route (/auth/{provider}): it cannot be one of the other /auth routes.
+PROVIDER_ID = re.compile(r"[a-z][a-z0-9-]{1,29}")
+RESERVED_PROVIDER_IDS = frozenset(
+    {
+        "google",
+        "facebook",
+        "providers",
+        "register",
+        "verify-email",
+        "resend-verification",
+        "login",
+        "token",
+        "refresh",
+        "logout",
+        "logout-all",
+        "forgot-username",
+        "forgot-password",
+        "reset-password",
+        "phone",
+        "sessions",
+        "passkeys",
+    }
+)
+_PROVIDER_KEYS = {"id", "name", "issuer", "client_id", "discovery_url", "jwks_uri"}
 # Stages that never run in AWS: the local runner's, and the tests'. Every other stage is
 # deployed (dev included) and refuses development values.
 DEVELOPMENT_STAGES = frozenset({"local", "test", "live"})
@@ -23,6 +53,24 @@ GIB = 1024**3
 # S3's own limits on multipart uploads.
 S3_MIN_PART = 5 * MIB
 S3_MAX_PART = 5 * GIB
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """A sign-in provider whose ID tokens we verify: its signing keys come from ``jwks_uri``
+    (a JWK Set, or Google's ``{kid: certificate}``) or else from the discovery document."""
+
+    id: str
+    name: str
+    issuers: tuple[str, ...]  # the first is the one the discovery document must name
+    client_id: str
+    discovery_url: str | None = None
+    jwks_uri: str | None = None
+    kind: str = "oidc"
+
+    @property
+    def issuer(self) -> str:
+        return self.issuers[0]
 
 
 @dataclass(frozen=True)
@@ -36,6 +84,10 @@ class Settings:
     mail_from: str
     google_client_id: str | None
     google_certs_url: str
+    # OpenID Connect providers besides Google, from OIDC_PROVIDERS (see the README).
+    oidc_providers: tuple[OidcProvider, ...]
+    # The development identity provider (/dev/idp/...): never on a deployed stage.
+    dev_idp: bool
     # Password hashing (argon2id). Memory in KiB.
     argon2_time_cost: int
     argon2_memory_kib: int
@@ -67,6 +119,26 @@ class Settings:
     thumbnail_url_ttl_s: int
     ffmpeg_binary: str
 
+    @property
+    def sign_in_providers(self) -> tuple[OidcProvider, ...]:
+        """Every provider a sign-in button may name: Google (the development provider's
+        Google when there is no client id and the development provider is on), then the rest."""
+        google: OidcProvider | None = None
+        if self.google_client_id:
+            google = OidcProvider(
+                "google",
+                "Google",
+                GOOGLE_ISSUERS,
+                self.google_client_id,
+                jwks_uri=self.google_certs_url,
+            )
+        elif self.dev_idp:
+            issuer = f"{self.site_origin}{DEV_IDP_PATH}/google"
+            google = OidcProvider(
+                "google", "Google", (issuer,), DEV_IDP_CLIENT_ID, jwks_uri=f"{issuer}/jwks"
+            )
+        return (google, *self.oidc_providers) if google else self.oidc_providers
+
     def table_name(self, name: str) -> str:
         return f"{self.stage}-{name}"
 
@@ -91,6 +163,58 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, not {raw!r}") from exc
 
 
+def _flag(name: str, value: str | None, default: bool) -> bool:
+    raw = (value or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "on", "yes"):
+        return True
+    if raw in ("0", "false", "off", "no"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _oidc_providers(raw: str) -> tuple[OidcProvider, ...]:
+    """``OIDC_PROVIDERS``: a JSON list of ``{id, name, issuer, client_id, discovery_url?,
+    jwks_uri?}``; the discovery URL defaults to the issuer's ``/.well-known`` document."""
+    if not raw.strip():
+        return ()
+    try:
+        items = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError("OIDC_PROVIDERS must be a JSON list of providers") from exc
+    if not isinstance(items, list):
+        raise ConfigError("OIDC_PROVIDERS must be a JSON list of providers")
+    providers: list[OidcProvider] = []
+    for item in items:
+        if not isinstance(item, dict) or not {"id", "name", "issuer", "client_id"} <= set(item):
+            raise ConfigError("each OIDC provider needs id, name, issuer and client_id")
+        if set(item) - _PROVIDER_KEYS:
+            raise ConfigError(
+                f"unknown OIDC provider settings: {sorted(set(item) - _PROVIDER_KEYS)}"
+            )
+        if not all(isinstance(value, str) and value for value in item.values()):
+            raise ConfigError("OIDC provider settings are non-empty strings")
+        ident = item["id"]
+        if not PROVIDER_ID.fullmatch(ident) or ident in RESERVED_PROVIDER_IDS:
+            raise ConfigError(f"OIDC provider id {ident!r} is not a free lowercase name")
+        if any(p.id == ident for p in providers):
+            raise ConfigError(f"OIDC provider {ident!r} is configured twice")
+        issuer = item["issuer"].rstrip("/")
+        providers.append(
+            OidcProvider(
+                ident,
+                item["name"][:50],
+                (issuer,),
+                item["client_id"],
+                discovery_url=item.get("discovery_url")
+                or f"{issuer}/.well-known/openid-configuration",
+                jwks_uri=item.get("jwks_uri"),
+            )
+        )
+    return tuple(providers)
+
+
 def load_settings(env: dict[str, str]) -> Settings:
     """Build the settings from an environment mapping (``os.environ`` in production)."""
     stage = env.get("STAGE", "local")
@@ -104,6 +228,8 @@ def load_settings(env: dict[str, str]) -> Settings:
         mail_from=env.get("MAIL_FROM", "teamdrive <no-reply@teamdrive.local>"),
         google_client_id=env.get("GOOGLE_CLIENT_ID") or None,
         google_certs_url=env.get("GOOGLE_CERTS_URL", GOOGLE_CERTS_URL),
+        oidc_providers=_oidc_providers(env.get("OIDC_PROVIDERS", "")),
+        dev_idp=_flag("DEV_IDP", env.get("DEV_IDP"), stage == "local"),
         argon2_time_cost=_int(env, "ARGON2_TIME_COST", 3),
         argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB", 65536),
         argon2_parallelism=_int(env, "ARGON2_PARALLELISM", 1),
@@ -151,6 +277,12 @@ def _refuse_development_settings(settings: Settings) -> None:
         raise ConfigError("a deployed stage needs an https PUBLIC_URL")
     if settings.google_certs_url != GOOGLE_CERTS_URL:
         raise ConfigError("a deployed stage verifies Google tokens against Google's certificates")
+    if settings.dev_idp:
+        raise ConfigError("a deployed stage cannot run the development identity provider")
+    for provider in settings.oidc_providers:
+        urls = (provider.issuer, provider.discovery_url or "", provider.jwks_uri or "")
+        if any(url and urlsplit(url).scheme != "https" for url in urls):
+            raise ConfigError(f"a deployed stage reaches OIDC provider {provider.id!r} over https")
     if settings.argon2_memory_kib < 19456 or settings.argon2_time_cost < 2:
         raise ConfigError("a deployed stage needs argon2id parameters of at least m=19 MiB, t=2")
 

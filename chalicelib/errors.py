@@ -13,7 +13,8 @@
     │   ├── CsrfFailed (403 csrf_failed)
     │   ├── AccountDisabled (403 account_disabled)
     │   ├── WrongPassword (403 wrong_password)
-    │   └── GoogleEmailUnverified (403 google_email_unverified)
+    │   └── ProviderEmailUnverified (403 provider_email_unverified)
+    │       └── GoogleEmailUnverified (403 google_email_unverified)
     ├── NotFound (404 not_found)
     ├── MethodNotAllowed (405 method_not_allowed)
     ├── Conflict (409 conflict)
@@ -21,7 +22,8 @@
     │   ├── EmailTaken (409 email_taken)
     │   ├── PhoneTaken (409 phone_taken)
     │   ├── NameTaken (409 name_taken)
-    │   ├── GoogleLinkUnverified (409 google_account_unverified_link)
+    │   ├── ProviderLinkUnverified (409 account_unverified_link)
+    │   │   └── GoogleLinkUnverified (409 google_account_unverified_link)
     │   └── SelfLockout (409 self_lockout: an admin disabling or demoting themselves)
     ├── Gone (410 gone)
     ├── QuotaExceeded (413 quota_exceeded)
@@ -129,7 +131,12 @@ class WrongPassword(Forbidden):
     default_message = "The password is wrong."
 
 
-class GoogleEmailUnverified(Forbidden):
+class ProviderEmailUnverified(Forbidden):
+    code = "provider_email_unverified"
+    default_message = "The sign-in provider has not verified this email address."
+
+
+class GoogleEmailUnverified(ProviderEmailUnverified):
     code = "google_email_unverified"
     default_message = "Google has not verified this email address."
 
@@ -172,7 +179,15 @@ class NameTaken(Conflict):
     default_message = "Something with that name is in this folder already."
 
 
-class GoogleLinkUnverified(Conflict):
+class ProviderLinkUnverified(Conflict):
+    code = "account_unverified_link"
+    default_message = (
+        "An account with this email exists but its address is not verified. "
+        "Sign in with its password and verify the address first."
+    )
+
+
+class GoogleLinkUnverified(ProviderLinkUnverified):
     code = "google_account_unverified_link"
     default_message = (
         "An account with this email exists but its address is not verified. "

@@ -127,12 +127,19 @@ def end_session(session_id: str) -> Any:
     return no_content(session.cleared_cookies() if session_id == caller.family_id else None)
 
 
-@route(bp, "/auth/google", methods=["POST"])
-def google_sign_in() -> Any:
+@route(bp, "/auth/providers", methods=["GET"])
+def sign_in_providers() -> Any:
+    return {"items": signin.providers()}
+
+
+@route(bp, "/auth/{provider}", methods=["POST"])
+def provider_sign_in(provider: str) -> Any:
     body = Body.of(bp.current_request)
     credential = body.text("credential", max_len=8192)
     body.check()
-    result = signin.google_sign_in(credential, client=session.client(bp.current_request))
+    result = signin.provider_sign_in(
+        provider, credential, client=session.client(bp.current_request)
+    )
     return json_response(
         {"user": result.user, "created": result.created},
         headers=session.session_cookies(result.tokens),

@@ -1,4 +1,5 @@
-"""Guard items that make a value unique: ``username#…``, ``email#…``, ``google#…``, ``phone#…``.
+"""Guard items that make a value unique: ``username#…``, ``email#…``, ``google#…``, ``phone#…``,
+``oidc:{provider}#…`` (an OpenID Connect provider's subject).
 
 A guard is written in the same TransactWriteItems as the thing it guards, with the condition
 that it does not exist yet, so uniqueness holds under concurrency without a Scan.
@@ -21,7 +22,16 @@ class UniqueModel(Model):
 
 
 def guard_key(kind: str, value: str) -> str:
+    # An OIDC subject is case-sensitive (OpenID Connect Core §2): folding it would let two
+    # people of one provider share an account. Google's are digits, so folding them is moot.
+    if kind.startswith("oidc:"):
+        return f"{kind}#{value}"
     return f"{kind}#{value.casefold()}"
+
+
+def identity_kind(provider: str) -> str:
+    """The guard kind of a sign-in provider's subjects."""
+    return "google" if provider == "google" else f"oidc:{provider}"
 
 
 def owner_of(kind: str, value: str) -> str | None:

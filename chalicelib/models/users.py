@@ -1,5 +1,5 @@
 """The users table, and the writes that must move an account and its guard items together
-(``uniques``): creating, linking Google, changing the phone, closing."""
+(``uniques``): creating, linking a sign-in provider, changing the phone, closing."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pynamodb.models import Model
 from chalicelib.errors import Conflict, EmailTaken, NotFound, PhoneTaken, UsernameTaken
 from chalicelib.models import nodes
 from chalicelib.models.base import ConditionsFailed, TableName, Transaction, transact, utcnow
-from chalicelib.models.uniques import UniqueModel, guard, guard_key
+from chalicelib.models.uniques import UniqueModel, guard, guard_key, identity_kind
 
 
 class ByUsername(GlobalSecondaryIndex["UserModel"]):
@@ -51,6 +51,8 @@ class UserModel(Model):
     phone = UnicodeAttribute(null=True)
     phone_verified = BooleanAttribute(default=False)
     google_sub = UnicodeAttribute(null=True)
+    # Other OpenID Connect providers' subjects linked to this account: provider id → subject.
+    identities: MapAttribute[str, Any] = MapAttribute(null=True)
     is_admin = BooleanAttribute(default=False)
     disabled = BooleanAttribute(default=False)
     # "active", or "deleted" until the purge job removes what the account left behind.
@@ -139,19 +141,29 @@ def create(user: UserModel, *, extra_guards: Sequence[tuple[str, str]] = ()) -> 
         raise Conflict("That account is linked already.") from exc
 
 
-def link_google(user: UserModel, subject: str) -> None:
+def link_identity(user: UserModel, provider: str, subject: str) -> None:
+    """Link ``provider``'s ``subject`` to the account; Conflict if it holds another already."""
+    if provider == "google":
+        action = UserModel.google_sub.set(subject)
+        unlinked = UserModel.google_sub.does_not_exist()
+    elif user.identities is None:
+        action = UserModel.identities.set({provider: subject})
+        unlinked = UserModel.identities.does_not_exist()
+    else:
+        action = UserModel.identities[provider].set(subject)
+        unlinked = UserModel.identities.exists() & UserModel.identities[provider].does_not_exist()
+
     def build(tx: Transaction) -> None:
-        tx.save(guard("google", subject, user.user_id), condition=UniqueModel.key.does_not_exist())
-        tx.update(
-            user,
-            actions=[UserModel.google_sub.set(subject)],
-            condition=UserModel.google_sub.does_not_exist() & (UserModel.status == "active"),
+        tx.save(
+            guard(identity_kind(provider), subject, user.user_id),
+            condition=UniqueModel.key.does_not_exist(),
         )
+        tx.update(user, actions=[action], condition=unlinked & (UserModel.status == "active"))
 
     try:
         transact(build)
     except ConditionsFailed as exc:
-        raise Conflict("This account is linked to another Google account.") from exc
+        raise Conflict("This account is linked to another account of that provider.") from exc
 
 
 def _phone_unchanged(user: UserModel) -> Condition:
@@ -227,6 +239,9 @@ def close(user: UserModel) -> None:
     held = [("username", user.username), ("email", user.email)]
     if user.google_sub:
         held.append(("google", user.google_sub))
+    linked = user.identities.as_dict() if user.identities is not None else {}
+    for provider, subject in sorted(linked.items()):
+        held.append((identity_kind(provider), subject))
     if user.phone and user.phone_verified:
         held.append(("phone", user.phone))
 

@@ -1,4 +1,4 @@
-"""Signing in and out: passwords with throttling, Google ID tokens, and ending sessions."""
+"""Signing in and out: passwords with throttling, providers' ID tokens, and ending sessions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.config import OidcProvider, get_settings
 from chalicelib.errors import (
     AccountDisabled,
     Conflict,
@@ -14,12 +15,15 @@ from chalicelib.errors import (
     GoogleLinkUnverified,
     InvalidCredentials,
     InvalidRequest,
+    NotFound,
+    ProviderEmailUnverified,
+    ProviderLinkUnverified,
     UsernameTaken,
 )
 from chalicelib.models import users
-from chalicelib.models.uniques import owner_of
+from chalicelib.models.uniques import identity_kind, owner_of
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, attempts, devices, google, passwords, rules, sessions
+from chalicelib.services import accounts, attempts, devices, oidc, passwords, rules, sessions
 
 
 @dataclass(frozen=True)
@@ -67,28 +71,45 @@ def logout_everywhere(user_id: str) -> None:
     users.update_active(user, [UserModel.token_version.add(1)])
 
 
-def google_sign_in(credential: str, *, client: devices.Client | None = None) -> SignedIn:
-    """Sign in with a Google ID token, linking or creating the account.
+def providers() -> list[dict[str, str]]:
+    """The sign-in buttons to show: every configured provider, in configuration order."""
+    return [{"id": p.id, "name": p.name, "kind": p.kind} for p in get_settings().sign_in_providers]
+
+
+def provider_sign_in(
+    provider_id: str, credential: str, *, client: devices.Client | None = None
+) -> SignedIn:
+    """Sign in with a provider's ID token, linking or creating the account.
 
     An existing account is linked only when its own email is verified: otherwise someone could
-    register a victim's address first and wait for the victim to sign in with Google.
+    register a victim's address first and wait for the victim to sign in with the provider.
     """
-    identity = google.verify(credential)
-    owner = owner_of("google", identity.subject)
+    provider = _provider(provider_id)
+    identity = oidc.verify(provider, credential)
+    kind = identity_kind(provider.id)
+    google = provider.id == "google"
+    owner = owner_of(kind, identity.subject)
     if owner is not None:
         user = accounts.load(owner)
         return _signed_in(user, client=client)
     if not identity.email_verified:
-        raise GoogleEmailUnverified()
-    address = _google_address(identity.email)
+        raise GoogleEmailUnverified() if google else ProviderEmailUnverified()
+    address = _provider_address(identity.email, provider.name)
     existing = accounts.find_by_login(address)
     if existing is not None:
         if not existing.email_verified:
-            raise GoogleLinkUnverified()
-        users.link_google(existing, identity.subject)
+            raise GoogleLinkUnverified() if google else ProviderLinkUnverified()
+        users.link_identity(existing, provider.id, identity.subject)
         return _signed_in(accounts.load(existing.user_id), client=client)
-    user = _create_from_google(identity)
+    user = _create_from(identity, address)
     return _signed_in(user, created=True, client=client)
+
+
+def _provider(provider_id: str) -> OidcProvider:
+    for provider in get_settings().sign_in_providers:
+        if provider.id == provider_id:
+            return provider
+    raise NotFound("No such sign-in provider is enabled here.")
 
 
 def _signed_in(
@@ -99,12 +120,12 @@ def _signed_in(
     return SignedIn(accounts.user_view(user), sessions.start(user, client=client), created)
 
 
-def _google_address(email: str) -> str:
+def _provider_address(email: str, provider_name: str) -> str:
     try:
         return rules.email(email)
     except InvalidRequest as exc:
         raise InvalidRequest.fields(
-            {"credential": "the Google account's email address is not one we can mail"}
+            {"credential": f"the {provider_name} account's email address is not one we can mail"}
         ) from exc
 
 
@@ -114,25 +135,31 @@ def _username_from(email: str) -> str:
     return (cleaned or "user")[:24].ljust(3, "0")
 
 
-def _create_from_google(identity: google.GoogleIdentity) -> UserModel:
+def _create_from(identity: oidc.Identity, address: str) -> UserModel:
     base = _username_from(identity.email)
+    kind = identity_kind(identity.provider)
+    link: dict[str, Any] = (
+        {"google_sub": identity.subject}
+        if identity.provider == "google"
+        else {"identities": {identity.provider: identity.subject}}
+    )
     for attempt in range(6):
         name = base if attempt == 0 else f"{base}-{secrets.token_hex(2)}"
         user = accounts.new_user(
             username=name,
-            email=_google_address(identity.email),
+            email=address,
             email_verified=True,
-            google_sub=identity.subject,
             nickname=rules.nickname(rules.scrub(identity.name or "")[:50]),
+            **link,
         )
         try:
-            users.create(user, extra_guards=(("google", identity.subject),))
+            users.create(user, extra_guards=((kind, identity.subject),))
             return user
         except UsernameTaken:
             continue
         except Conflict:
-            # A sign-in with the same Google account raced this one and won: use its account.
-            owner = owner_of("google", identity.subject)
+            # A sign-in with the same provider account raced this one and won: use its account.
+            owner = owner_of(kind, identity.subject)
             if owner is None:
                 raise
             return accounts.load(owner)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -136,6 +137,14 @@ def test_a_prod_stage_with_fit_settings_loads():
         pytest.param({"ARGON2_MEMORY_KIB": "19455"}, id="argon2-memory-below-19mib"),
         pytest.param({"ARGON2_TIME_COST": "1"}, id="argon2-time-cost-1"),
         pytest.param({"ARGON2_MEMORY_KIB": "1024", "ARGON2_TIME_COST": "1"}, id="test-hashing"),
+        pytest.param({"DEV_IDP": "true"}, id="development-identity-provider"),
+        pytest.param(
+            {
+                "OIDC_PROVIDERS": '[{"id": "acme", "name": "Acme", "issuer": "http://idp.local", '
+                '"client_id": "c"}]'
+            },
+            id="http-oidc-issuer",
+        ),
     ],
 )
 def test_the_prod_stage_refuses_development_settings(changes):
@@ -225,3 +234,62 @@ def test_get_settings_reads_the_environment_once(monkeypatch):
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+# --- sign-in providers ------------------------------------------------------------------
+
+ACME = {"id": "acme", "name": "Acme", "issuer": "https://idp.example.com/", "client_id": "c"}
+
+
+def test_an_oidc_provider_is_a_setting_with_a_default_discovery_url():
+    settings = load_settings({**PROD, "OIDC_PROVIDERS": json.dumps([ACME])})
+
+    (acme,) = settings.sign_in_providers
+    assert (acme.id, acme.name, acme.kind, acme.client_id) == ("acme", "Acme", "oidc", "c")
+    assert acme.issuers == ("https://idp.example.com",)
+    assert acme.discovery_url == "https://idp.example.com/.well-known/openid-configuration"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("{", id="not-json"),
+        pytest.param(json.dumps(ACME), id="not-a-list"),
+        pytest.param(json.dumps([{**ACME, "client_id": ""}]), id="empty-client-id"),
+        pytest.param(
+            json.dumps([{k: v for k, v in ACME.items() if k != "issuer"}]), id="no-issuer"
+        ),
+        pytest.param(json.dumps([{**ACME, "audience": "x"}]), id="unknown-key"),
+        pytest.param(json.dumps([{**ACME, "id": "login"}]), id="a-route-name"),
+        pytest.param(json.dumps([{**ACME, "id": "google"}]), id="google-by-its-own-settings"),
+        pytest.param(json.dumps([{**ACME, "id": "Acme Inc"}]), id="not-a-lowercase-name"),
+        pytest.param(json.dumps([ACME, ACME]), id="twice"),
+    ],
+)
+def test_a_malformed_oidc_provider_setting_is_a_config_error(raw):
+    with pytest.raises(ConfigError):
+        load_settings({"STAGE": "test", "OIDC_PROVIDERS": raw})
+
+
+@pytest.mark.parametrize(
+    ("env", "on"),
+    [
+        ({"STAGE": "local"}, True),
+        ({"STAGE": "local", "DEV_IDP": "off"}, False),
+        ({"STAGE": "test"}, False),
+        ({"STAGE": "live", "DEV_IDP": "true"}, True),
+    ],
+    ids=["local-default", "local-off", "test-default", "live-on"],
+)
+def test_the_development_identity_provider_is_on_by_default_only_locally(env, on):
+    assert load_settings(env).dev_idp is on
+
+
+def test_the_development_provider_plays_google_when_no_client_id_is_set():
+    (google,) = load_settings({"STAGE": "local"}).sign_in_providers
+
+    assert google.id == "google"
+    assert google.issuers == ("http://localhost:8000/api/dev/idp/google",)
+    assert load_settings({"STAGE": "local", "GOOGLE_CLIENT_ID": "x"}).sign_in_providers[
+        0
+    ].issuers == ("https://accounts.google.com", "accounts.google.com")

@@ -62,8 +62,8 @@ def test_phone_code_by_cookie_needs_the_csrf_header(alice):
 
 @pytest.mark.parametrize(
     "phone",
-    ["01012345678", "+1555CALLNOW", ""],
-    ids=["no-plus", "letters", "empty"],
+    ["821012345678", "00821012345678", "+1555CALLNOW", ""],
+    ids=["no-plus-no-trunk-prefix", "international-prefix", "letters", "empty"],
 )
 def test_phone_code_rejects_a_number_not_in_e164(alice, phone):
     details = assert_error(alice.post("/auth/phone/code", {"phone": phone}), 400, "invalid_request")

@@ -72,7 +72,7 @@ def load(user_id: str) -> UserModel:
 
 # A login that could be a phone number: digits with an optional "+" and the separators
 # people write (usernames may be digits too: such a login tries the phone first).
-_PHONE_LIKE = re.compile(r"\+?[0-9][0-9\s()-]{5,24}")
+_PHONE_LIKE = re.compile(r"\+?[0-9\s()-]{7,30}")
 
 
 def find_by_login(login: str) -> UserModel | None:

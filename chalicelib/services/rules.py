@@ -94,7 +94,8 @@ def nickname(value: str | None, field: str = "nickname") -> str | None:
 
 # National forms: a country's calling code and the trunk prefix its people dial before a
 # national number ("010-1234-5678" in Korea is +82 10-1234-5678). The North American plan has
-# no trunk prefix: a national number there is its 10 digits.
+# no trunk prefix: a national number there is its 10 digits. Enough for a default country:
+# anyone may always write a number of any country with "+".
 CALLING_CODES: dict[str, tuple[str, str]] = {
     "KR": ("82", "0"),
     "JP": ("81", "0"),
@@ -150,7 +151,8 @@ def _international(digits: str, country: str) -> str | None:
         national = digits
     else:
         return None
-    return f"+{calling}{national}"
+    # Shorter is a typo or a local short number, never a whole one (Korea's are 8 to 10).
+    return f"+{calling}{national}" if 8 <= len(national) <= 12 else None
 
 
 def mask_email(address: str) -> str:

@@ -75,8 +75,10 @@ def load(user_id: str) -> UserModel:
 _PHONE_LIKE = re.compile(r"\+?[0-9\s()-]{7,30}")
 
 
-def find_by_login(login: str) -> UserModel | None:
-    """The account whose username, email (it has an @) or verified phone is ``login``.
+def find_by_login(login: str, *, phones: bool = False) -> UserModel | None:
+    """The account whose username, email (it has an @) or, with ``phones`` (signing in and
+    getting back in only: a phone number is no way to look people up), verified phone is
+    ``login``.
 
     A phone number may be written in any common form (see ``rules.phone``); only a verified
     number holds a ``phone#`` guard, so an unverified one finds nobody. A login that reads as
@@ -85,7 +87,7 @@ def find_by_login(login: str) -> UserModel | None:
     cleaned = login.strip()
     if "@" in cleaned:
         return _active(owner_of("email", cleaned))
-    if _PHONE_LIKE.fullmatch(cleaned):
+    if phones and _PHONE_LIKE.fullmatch(cleaned):
         found = find_by_phone(cleaned)
         if found is not None:
             return found

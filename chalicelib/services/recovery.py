@@ -38,7 +38,7 @@ def send_username(email: str, *, job_id: str) -> None:
 
 def send_reset_link(login: str, *, job_id: str) -> None:
     """The mail function's half of forgot-password: a new single-use reset link."""
-    user = accounts.find_by_login(login)
+    user = accounts.find_by_login(login, phones=True)
     if user is None or not accounts.mail_allowed("reset", user.user_id, job_id=job_id):
         return
     settings = get_settings()

@@ -43,7 +43,7 @@ def login(login_name: str, password: str) -> SignedIn:
     Unknown accounts and wrong passwords answer alike and take alike long; throttling counts
     per account (or per unknown name), so an attacker cannot lock out everyone at once.
     """
-    user = accounts.find_by_login(login_name)
+    user = accounts.find_by_login(login_name, phones=True)
     subject = user.user_id if user else f"name#{login_name.strip().casefold()}"
     attempts.spend(subject)
     if not passwords.verify_password(user.password_hash if user else None, password):

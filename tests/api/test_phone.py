@@ -508,3 +508,24 @@ def test_sign_up_with_a_phone_texts_its_code_to_verify_after_signing_in(make_use
 
     assert reply.status == 200, reply.body
     assert reply.json["user"]["phone_verified"] is True
+
+
+def test_a_phone_number_finds_nobody_outside_signing_in(owner, make_user, login):
+    """Inviting to a team takes a username, and a username may be all digits: a verified
+    phone written as one must not reveal whose it is."""
+    bob = login(make_user("bob"))
+    team = bob.post("/teams", {"name": "crew"}).json["team"]
+
+    reply = bob.post(f"/teams/{team['id']}/invitations", {"username": "01012345678"})
+
+    assert_error(reply, 404, "not_found")
+
+
+def test_forgot_password_by_phone_emails_the_reset_link(owner, api, outbox):
+    before = len(outbox())
+
+    assert api.post("/auth/forgot-password", {"login": "010-1234-5678"}).status == 202
+
+    assert [(m.to, m.subject) for m in outbox()[before:]] == [
+        ("alice@example.com", "Reset your teamdrive password")
+    ]

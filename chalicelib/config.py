@@ -98,6 +98,8 @@ class Settings:
     verify_ttl_s: int
     reset_ttl_s: int
     phone_code_ttl_s: int
+    # Where a phone number written without "+" is dialled (ISO 3166 code; None: "+" needed).
+    phone_default_country: str | None
     # Throttling of failed sign-ins per account.
     login_fail_limit: int
     login_fail_window_s: int
@@ -215,6 +217,18 @@ def _oidc_providers(raw: str) -> tuple[OidcProvider, ...]:
     return tuple(providers)
 
 
+def _country(raw: str) -> str | None:
+    from chalicelib.services.rules import CALLING_CODES
+
+    code = raw.strip().upper()
+    if not code:
+        return None
+    if code not in CALLING_CODES:
+        known = ", ".join(sorted(CALLING_CODES))
+        raise ConfigError(f"PHONE_DEFAULT_COUNTRY must be empty or one of {known}, not {raw!r}")
+    return code
+
+
 def load_settings(env: dict[str, str]) -> Settings:
     """Build the settings from an environment mapping (``os.environ`` in production)."""
     stage = env.get("STAGE", "local")
@@ -238,6 +252,7 @@ def load_settings(env: dict[str, str]) -> Settings:
         verify_ttl_s=_int(env, "VERIFY_TTL_S", 24 * 3600),
         reset_ttl_s=_int(env, "RESET_TTL_S", 30 * 60),
         phone_code_ttl_s=_int(env, "PHONE_CODE_TTL_S", 5 * 60),
+        phone_default_country=_country(env.get("PHONE_DEFAULT_COUNTRY", "KR")),
         login_fail_limit=_int(env, "LOGIN_FAIL_LIMIT", 10),
         login_fail_window_s=_int(env, "LOGIN_FAIL_WINDOW_S", 15 * 60),
         default_quota_bytes=_int(env, "DEFAULT_QUOTA_BYTES", 10 * GIB),

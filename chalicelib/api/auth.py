@@ -9,7 +9,7 @@ from chalice import Blueprint
 from chalicelib.api import session
 from chalicelib.api.http import Body, json_response, no_content, route
 from chalicelib.errors import Unauthenticated
-from chalicelib.services import accounts, phones, recovery, sessions, signin
+from chalicelib.services import accounts, devices, phones, recovery, sessions, signin
 
 bp = Blueprint(__name__)
 ACCEPTED = {"status": "accepted"}
@@ -50,12 +50,21 @@ def resend_verification() -> Any:
     return json_response(ACCEPTED, status=202)
 
 
+def _sign_in(body: Body, client: devices.Client) -> signin.SignedIn:
+    """``login`` with a ``password``, or (a phone number) with the ``code`` texted to it."""
+    login_name = body.text("login", max_len=320)
+    if body.has("code") and not body.has("password"):
+        code = body.text("code", max_len=16)
+        body.check()
+        return signin.login_with_code(login_name, code, client=client)
+    password = body.text("password", max_len=1024)
+    body.check()
+    return signin.login(login_name, password, client=client)
+
+
 @route(bp, "/auth/login", methods=["POST"])
 def login() -> Any:
-    body = Body.of(bp.current_request)
-    login_name, password = body.text("login", max_len=320), body.text("password", max_len=1024)
-    body.check()
-    result = signin.login(login_name, password, client=session.client(bp.current_request))
+    result = _sign_in(Body.of(bp.current_request), session.client(bp.current_request))
     return json_response({"user": result.user}, headers=session.session_cookies(result.tokens))
 
 
@@ -70,11 +79,7 @@ def token() -> Any:
     body = Body.of(bp.current_request)
     if body.has("refresh_token"):
         return _refresh_by_body(body)
-    login_name, password = body.text("login", max_len=320), body.text("password", max_len=1024)
-    body.check()
-    return _token_body(
-        signin.login(login_name, password, client=session.client(bp.current_request))
-    )
+    return _token_body(_sign_in(body, session.client(bp.current_request)))
 
 
 @route(bp, "/auth/refresh", methods=["POST"])
@@ -168,6 +173,12 @@ def forgot_password() -> Any:
 @route(bp, "/auth/reset-password", methods=["POST"])
 def reset_password() -> Any:
     body = Body.of(bp.current_request)
+    if body.has("phone") and not body.has("token"):
+        phone, code = body.text("phone", max_len=32), body.text("code", max_len=16)
+        password = body.text("password", max_len=1024)
+        body.check()
+        recovery.reset_password_by_phone(phone, code, password)
+        return no_content(session.cleared_cookies())
     token, password = body.text("token", max_len=200), body.text("password", max_len=1024)
     body.check()
     recovery.reset_password(token, password)
@@ -176,11 +187,18 @@ def reset_password() -> Any:
 
 @route(bp, "/auth/phone/code", methods=["POST"])
 def phone_code() -> Any:
-    caller = session.actor(bp.current_request)
-    body = Body.of(bp.current_request)
+    """``purpose`` "verify" (the default) texts the caller a code for their phone; "sign_in"
+    and "reset" need no session and answer alike for any number."""
+    request = bp.current_request
+    body = Body.of(request)
+    purpose = body.text("purpose", required=False, max_len=16)
     phone = body.text("phone", max_len=32)
     body.check()
-    phones.send_code(caller.user_id, phone)
+    purpose = phones.purpose(purpose)
+    if purpose == "verify":
+        phones.send_code(session.actor(request).user_id, phone)
+    else:
+        phones.request_access_code(phone, purpose)
     return json_response(ACCEPTED, status=202)
 
 

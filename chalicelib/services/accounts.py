@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from typing import Any
@@ -69,10 +70,41 @@ def load(user_id: str) -> UserModel:
     return user
 
 
-def find_by_login(login: str) -> UserModel | None:
-    """The account whose username or email is ``login`` (an email has an @)."""
-    kind = "email" if "@" in login else "username"
-    owner = owner_of(kind, login.strip())
+# A login that could be a phone number: digits with an optional "+" and the separators
+# people write (usernames may be digits too: such a login tries the phone first).
+_PHONE_LIKE = re.compile(r"\+?[0-9\s()-]{7,30}")
+
+
+def find_by_login(login: str, *, phones: bool = False) -> UserModel | None:
+    """The account whose username, email (it has an @) or, with ``phones`` (signing in and
+    getting back in only: a phone number is no way to look people up), verified phone is
+    ``login``.
+
+    A phone number may be written in any common form (see ``rules.phone``); only a verified
+    number holds a ``phone#`` guard, so an unverified one finds nobody. A login that reads as
+    a phone number but that no one verified is tried as a username.
+    """
+    cleaned = login.strip()
+    if "@" in cleaned:
+        return _active(owner_of("email", cleaned))
+    if phones and _PHONE_LIKE.fullmatch(cleaned):
+        found = find_by_phone(cleaned)
+        if found is not None:
+            return found
+    return _active(owner_of("username", cleaned))
+
+
+def find_by_phone(phone: str) -> UserModel | None:
+    """The account whose verified phone is ``phone`` (any form ``rules.phone`` reads)."""
+    try:
+        number = rules.phone(phone)
+    except InvalidRequest:
+        return None
+    user = None if number is None else _active(owner_of("phone", number))
+    return user if user and user.phone_verified and user.phone == number else None
+
+
+def _active(owner: str | None) -> UserModel | None:
     if owner is None:
         return None
     try:
@@ -105,7 +137,8 @@ def register(
     nickname: str | None = None,
     phone: str | None = None,
 ) -> dict[str, Any]:
-    """Create an unverified account and have the mail function email it a verification link."""
+    """Create an unverified account and have the mail function email it a verification link
+    (and text a code to its phone, if it gave one)."""
     name, address, _, nick, number = rules.collect(
         lambda: rules.username(username),
         lambda: rules.email(email),
@@ -122,6 +155,11 @@ def register(
     )
     users.create(user)
     queues.post_mail_job({"kind": "verify", "user_id": user.user_id}, group=user.email)
+    if number is not None:
+        # Its code waits for the first sign-in: POST /auth/phone/verify needs a session.
+        queues.post_mail_job(
+            {"kind": "phone_code", "user_id": user.user_id, "phone": number}, group=user.user_id
+        )
     return user_view(user)
 
 
@@ -158,16 +196,24 @@ def send_verification(user: UserModel) -> None:
 
 
 def mail_allowed(kind: str, user_id: str, *, job_id: str) -> bool:
-    """At most a few mails of a kind per account an hour, so nobody can flood an inbox. Each
-    mail job is counted once: one SQS hands over again (its send failed) is judged as it was
-    the first time, so retries neither eat the allowance nor drop the mail."""
+    """At most a few mails of a kind per account an hour, so nobody can flood an inbox."""
+    return job_allowed(job_id, {f"throttle#mail#{kind}#{user_id}": MAILS_PER_HOUR})
+
+
+def job_allowed(job_id: str, limits: dict[str, int]) -> bool:
+    """Count one mail job against every hourly counter in ``limits`` (counter key → most
+    allowed); False when any is past its limit. Each job is judged once: one SQS hands over
+    again (its send failed) gets the first answer, so retries neither eat the allowance nor
+    drop the mail."""
     decided = f"mailjob#{job_id}#allowed"
     earlier = tokens.find(decided)
     if earlier is not None:
         return bool(earlier.hits)
-    hits = tokens.window_hit(f"throttle#mail#{kind}#{user_id}", window_s=3600)
-    tokens.put(decided, ttl_s=_JOB_DECISION_TTL_S, hits=int(hits <= MAILS_PER_HOUR))
-    return hits <= MAILS_PER_HOUR
+    allowed = True
+    for key, most in limits.items():
+        allowed = tokens.window_hit(key, window_s=3600) <= most and allowed
+    tokens.put(decided, ttl_s=_JOB_DECISION_TTL_S, hits=int(allowed))
+    return allowed
 
 
 def verify_email(token: str) -> dict[str, Any]:

@@ -30,7 +30,10 @@ _JOBS: dict[str, Callable[[dict[str, str]], None]] = {
     ),
     "username": lambda job: recovery.send_username(job["email"], job_id=job["id"]),
     "reset": lambda job: recovery.send_reset_link(job["login"], job_id=job["id"]),
-    "phone_code": lambda job: phones.text_code(job["user_id"], job["phone"]),
+    "phone_code": lambda job: phones.text_code(job["user_id"], job["phone"], job_id=job["id"]),
+    "phone_access": lambda job: phones.text_access_code(
+        job["phone"], job["purpose"], job_id=job["id"]
+    ),
 }
 
 

@@ -11,10 +11,10 @@ from pynamodb.expressions.update import Action
 
 from chalicelib import delivery, emails, queues
 from chalicelib.config import get_settings
-from chalicelib.errors import InvalidToken, NotFound
+from chalicelib.errors import InvalidCode, InvalidRequest, InvalidToken, NotFound
 from chalicelib.models import tokens, users
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, passwords, rules
+from chalicelib.services import accounts, attempts, passwords, phones, rules
 
 
 def forgot_username(email: str) -> None:
@@ -38,7 +38,7 @@ def send_username(email: str, *, job_id: str) -> None:
 
 def send_reset_link(login: str, *, job_id: str) -> None:
     """The mail function's half of forgot-password: a new single-use reset link."""
-    user = accounts.find_by_login(login)
+    user = accounts.find_by_login(login, phones=True)
     if user is None or not accounts.mail_allowed("reset", user.user_id, job_id=job_id):
         return
     settings = get_settings()
@@ -84,3 +84,31 @@ def reset_password(token: str, password: str) -> None:
     if item.email == user.email:
         actions.append(UserModel.email_verified.set(True))
     users.update_active(user, actions)
+
+
+def reset_password_by_phone(phone: str, code: str, password: str) -> None:
+    """Set a new password with a code texted to the account's verified phone (purpose
+    ``reset``) and end every session of the account. Wrong codes count toward the sign-in
+    throttle, as wrong passwords do."""
+    number, given = rules.collect(lambda: rules.phone(phone), lambda: phones.code(code))
+    if number is None:
+        raise InvalidRequest.fields({"phone": "required"})
+    user = accounts.find_by_phone(number)
+    subject = user.user_id if user else f"phone#{number}"
+    attempts.spend(subject)
+    item = phones.matching_code(user, number, given, purpose="reset")
+    if item is None:
+        raise InvalidCode()
+    assert user is not None
+    # Judged before the code is used up, so a password we refuse does not cost the code.
+    rules.password(password, username_value=user.username)
+    if tokens.take(item.key) is None:
+        raise InvalidCode()
+    users.update_active(
+        user,
+        [
+            UserModel.password_hash.set(passwords.hash_password(password)),
+            UserModel.token_version.add(1),
+        ],
+    )
+    attempts.clear(subject)

@@ -92,15 +92,67 @@ def nickname(value: str | None, field: str = "nickname") -> str | None:
     return cleaned or None
 
 
-def phone(value: str | None, field: str = "phone") -> str | None:
+# National forms: a country's calling code and the trunk prefix its people dial before a
+# national number ("010-1234-5678" in Korea is +82 10-1234-5678). The North American plan has
+# no trunk prefix: a national number there is its 10 digits. Enough for a default country:
+# anyone may always write a number of any country with "+".
+CALLING_CODES: dict[str, tuple[str, str]] = {
+    "KR": ("82", "0"),
+    "JP": ("81", "0"),
+    "CN": ("86", "0"),
+    "TW": ("886", "0"),
+    "GB": ("44", "0"),
+    "DE": ("49", "0"),
+    "FR": ("33", "0"),
+    "AU": ("61", "0"),
+    "IN": ("91", "0"),
+    "US": ("1", ""),
+    "CA": ("1", ""),
+}
+_SETTING: Any = object()
+
+
+def phone(value: str | None, field: str = "phone", *, country: str | None = _SETTING) -> str | None:
+    """A phone number in E.164 (``+821012345678``), or None for none.
+
+    Spaces, dashes and parentheses are ignored. A number with ``+`` is international; one
+    without is national to ``country`` (``PHONE_DEFAULT_COUNTRY`` unless given; none: only
+    international numbers): its trunk prefix goes and the calling code comes in front, so
+    ``010-1234-5678`` in KR is ``+821012345678``. ``00…`` (an international prefix, which
+    differs by country) is refused rather than guessed.
+    """
     if value is None:
         return None
     cleaned = re.sub(r"[\s()-]", "", value)
     if cleaned == "":
         return None
+    if country is _SETTING:
+        from chalicelib.config import get_settings  # rules stay importable without settings
+
+        country = get_settings().phone_default_country
+    if not cleaned.startswith("+") and country is not None:
+        cleaned = _international(cleaned, country) or cleaned
     if not PHONE.fullmatch(cleaned):
-        raise _bad(field, "an international number in E.164 form, like +821012345678")
+        national = f", or a national number of {country}" if country else ""
+        raise _bad(field, f"a phone number in E.164 form, like +821012345678{national}")
     return cleaned
+
+
+def _international(digits: str, country: str) -> str | None:
+    """``digits`` dialled at home in ``country`` as E.164, or None when they cannot be."""
+    calling, trunk = CALLING_CODES[country]
+    if not digits.isascii() or not digits.isdigit():
+        return None
+    if trunk:
+        national = digits[len(trunk) :] if digits.startswith(trunk) else ""
+        if not national or national[0] == "0":
+            return None
+    elif len(digits) == 10 and digits[0] not in "01":
+        national = digits
+    else:
+        return None
+    # Shorter is a typo or a local short number, never a whole one (Korea's are 8 to 10).
+    return f"+{calling}{national}" if 8 <= len(national) <= 12 else None
 
 
 def mask_email(address: str) -> str:

@@ -20,10 +20,19 @@ from chalicelib.errors import (
     ProviderLinkUnverified,
     UsernameTaken,
 )
-from chalicelib.models import users
+from chalicelib.models import tokens, users
 from chalicelib.models.uniques import identity_kind, owner_of
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, attempts, devices, oidc, passwords, rules, sessions
+from chalicelib.services import (
+    accounts,
+    attempts,
+    devices,
+    oidc,
+    passwords,
+    phones,
+    rules,
+    sessions,
+)
 
 
 @dataclass(frozen=True)
@@ -34,16 +43,42 @@ class SignedIn:
 
 
 def login(login_name: str, password: str, *, client: devices.Client | None = None) -> SignedIn:
-    """Start a session for a username or email and its password.
+    """Start a session for a username, email or verified phone and its password.
 
     Unknown accounts and wrong passwords answer alike and take alike long; throttling counts
     per account (or per unknown name), so an attacker cannot lock out everyone at once.
     """
-    user = accounts.find_by_login(login_name)
+    user = accounts.find_by_login(login_name, phones=True)
     subject = user.user_id if user else f"name#{login_name.strip().casefold()}"
     attempts.spend(subject)
     if not passwords.verify_password(user.password_hash if user else None, password):
         raise InvalidCredentials()
+    assert user is not None
+    if user.disabled:
+        raise AccountDisabled()
+    if not user.email_verified:
+        raise EmailNotVerified(details={"email": rules.mask_email(user.email)})
+    attempts.clear(subject)
+    return SignedIn(accounts.user_view(user), sessions.start(user, client=client))
+
+
+def login_with_code(
+    login_name: str, code: str, *, client: devices.Client | None = None
+) -> SignedIn:
+    """Start a session for a verified phone number and the code texted to it (purpose
+    ``sign_in``). A wrong code counts toward the same throttle as a wrong password; a right
+    one is used up."""
+    number, given = rules.collect(
+        lambda: rules.phone(login_name, field="login"), lambda: phones.code(code)
+    )
+    if number is None:
+        raise InvalidRequest.fields({"login": "required"})
+    user = accounts.find_by_phone(number)
+    subject = user.user_id if user else f"phone#{number}"
+    attempts.spend(subject)
+    item = phones.matching_code(user, number, given, purpose="sign_in")
+    if item is None or tokens.take(item.key) is None:
+        raise InvalidCredentials("Wrong or expired code.")
     assert user is not None
     if user.disabled:
         raise AccountDisabled()

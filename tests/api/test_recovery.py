@@ -330,3 +330,114 @@ def test_a_job_handed_over_again_after_failed_sends_is_counted_once_against_the_
     reset_settings()
     mail.handle([job["Body"]])
     assert [m.subject for m in outbox()[before:]] == [first.subject] * 2
+
+
+# --- resetting by a code texted to the verified phone -----------------------------------
+
+PHONE = "+821012345678"
+
+
+def phone_owner(make_user, login):
+    """alice, with PHONE verified; her browser."""
+    from tests.api.test_phone import request_code, verify
+
+    user = make_user("alice")
+    browser = login(user)
+    assert verify(browser, request_code(browser, PHONE), PHONE).status == 200
+    return user, browser
+
+
+def reset_code(api, phone: str = "010-1234-5678") -> str:
+    from tests.api.test_phone import last_code
+
+    accepted(api.post("/auth/phone/code", {"phone": phone, "purpose": "reset"}))
+    return last_code(api, PHONE)
+
+
+def reset_by_phone(api, code: str, password: str = NEW_PASSWORD, phone: str = "+82 10 1234 5678"):
+    return api.post("/auth/reset-password", {"phone": phone, "code": code, "password": password})
+
+
+def test_reset_by_phone_sets_the_password_and_ends_every_session(
+    api, new_api, make_user, login, token_client
+):
+    user, browser = phone_owner(make_user, login)
+    script = token_client(user)
+
+    reply = reset_by_phone(api, reset_code(api))
+
+    assert reply.status == 204, reply.body
+    assert_error(browser.get("/users/me"), 401, "unauthenticated")
+    assert_error(script.get("/users/me"), 401, "unauthenticated")
+    assert_error(
+        api.post("/auth/token", {"refresh_token": script.refresh_token}), 401, "unauthenticated"
+    )
+    old = new_api().post("/auth/login", {"login": "alice", "password": user.password})
+    assert_error(old, 401, "invalid_credentials")
+    assert new_api().post("/auth/login", {"login": PHONE, "password": NEW_PASSWORD}).status == 200
+
+
+def test_a_reset_code_works_once(api, make_user, login):
+    phone_owner(make_user, login)
+    code = reset_code(api)
+    assert reset_by_phone(api, code).status == 204
+
+    assert_error(reset_by_phone(api, code, "another new secret"), 400, "invalid_code")
+
+
+def test_a_reset_by_phone_enforces_the_password_rules_without_spending_the_code(
+    api, make_user, login
+):
+    phone_owner(make_user, login)
+    code = reset_code(api)
+
+    details = assert_error(reset_by_phone(api, code, "alice"), 400, "invalid_request")
+    assert set(details["fields"]) == {"password"}
+    assert reset_by_phone(api, code).status == 204
+
+
+def test_a_sign_in_code_does_not_reset_the_password(api, make_user, login):
+    from tests.api.test_phone import last_code
+
+    phone_owner(make_user, login)
+    accepted(api.post("/auth/phone/code", {"phone": PHONE, "purpose": "sign_in"}))
+
+    assert_error(reset_by_phone(api, last_code(api, PHONE)), 400, "invalid_code")
+
+
+def test_a_reset_code_for_an_unknown_number_sends_nothing_and_nothing_resets(api, make_user, login):
+    from tests.conftest import sms_to
+
+    phone_owner(make_user, login)
+    accepted(api.post("/auth/phone/code", {"phone": "+821087654321", "purpose": "reset"}))
+
+    assert sms_to(api, "+821087654321") == []
+    assert_error(reset_by_phone(api, "123456", phone="+821087654321"), 400, "invalid_code")
+
+
+def test_wrong_reset_codes_count_toward_the_sign_in_throttle(api, new_api, make_user, login):
+    user, _ = phone_owner(make_user, login)
+    for _ in range(2):
+        code = reset_code(api)
+        for _ in range(5):
+            wrong = f"{(int(code) + 1) % 10**6:06d}"
+            assert_error(reset_by_phone(api, wrong), 400, "invalid_code")
+
+    reply = new_api().post("/auth/login", {"login": "alice", "password": user.password})
+    assert_error(reply, 429, "rate_limited")
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"phone": "12345", "code": "123456", "password": NEW_PASSWORD}, {"phone"}),
+        ({"phone": PHONE, "code": "12 3456", "password": NEW_PASSWORD}, {"code"}),
+        ({"phone": PHONE, "password": NEW_PASSWORD}, {"code"}),
+        ({"phone": PHONE, "code": "123456"}, {"password"}),
+    ],
+    ids=["short-phone", "spaced-code", "no-code", "no-password"],
+)
+def test_a_bad_reset_by_phone_is_400_naming_the_field(api, body, fields):
+    details = assert_error(api.post("/auth/reset-password", body), 400, "invalid_request")
+
+    assert set(details["fields"]) == fields

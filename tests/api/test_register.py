@@ -173,7 +173,7 @@ def test_an_invalid_registration_writes_nothing(api, outbox):
         pytest.param("password", "a" * 129, id="password-129-chars"),
         pytest.param("password", "12345678", id="password-all-digits"),
         pytest.param("nickname", "n" * 51, id="nickname-51"),
-        pytest.param("phone", "01012345678", id="phone-no-plus"),
+        pytest.param("phone", "821012345678", id="phone-no-plus-no-trunk-prefix"),
     ],
 )
 def test_register_rejects_an_invalid_field(api, field, value):

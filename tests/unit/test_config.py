@@ -36,6 +36,7 @@ def test_defaults_suit_local_development():
     assert settings.verify_ttl_s == 24 * 3600
     assert settings.reset_ttl_s == 30 * 60
     assert settings.phone_code_ttl_s == 5 * 60
+    assert settings.phone_default_country == "KR"
     assert (settings.login_fail_limit, settings.login_fail_window_s) == (10, 15 * 60)
     assert settings.default_quota_bytes == 10 * 1024**3
     assert settings.upload_part_bytes == 8 * 1024**2
@@ -293,3 +294,13 @@ def test_the_development_provider_plays_google_when_no_client_id_is_set():
     assert load_settings({"STAGE": "local", "GOOGLE_CLIENT_ID": "x"}).sign_in_providers[
         0
     ].issuers == ("https://accounts.google.com", "accounts.google.com")
+
+
+@pytest.mark.parametrize(("raw", "country"), [("us", "US"), (" JP ", "JP"), ("", None)])
+def test_the_default_phone_country_is_read(raw, country):
+    assert load_settings({"PHONE_DEFAULT_COUNTRY": raw}).phone_default_country == country
+
+
+def test_an_unknown_default_phone_country_is_refused():
+    with pytest.raises(ConfigError, match="PHONE_DEFAULT_COUNTRY"):
+        load_settings({"PHONE_DEFAULT_COUNTRY": "Korea"})

@@ -316,6 +316,54 @@ def test_phone_refuses(given):
     assert set(refused(rules.phone, given)) == {"phone"}
 
 
+@pytest.mark.parametrize(
+    ("given", "country", "stored"),
+    [
+        ("010-1234-5678", "KR", "+821012345678"),
+        ("01012345678", "KR", "+821012345678"),
+        ("(02) 123-4567", "KR", "+8221234567"),
+        ("+82 10 1234 5678", "KR", "+821012345678"),
+        ("+1 555 010 0001", "KR", "+15550100001"),
+        ("090-1234-5678", "JP", "+819012345678"),
+        ("(555) 010-0001", "US", "+15550100001"),
+        ("07700 900123", "GB", "+447700900123"),
+    ],
+)
+def test_phone_reads_a_national_number_in_the_default_country(given, country, stored):
+    assert rules.phone(given, country=country) == stored
+
+
+@pytest.mark.parametrize(
+    ("given", "country"),
+    [
+        ("010-1234-5678", None),
+        ("0101234", "KR"),
+        ("00821012345678", "KR"),
+        ("1012345678", "KR"),
+        ("1555010000", "US"),
+        ("555010000", "US"),
+    ],
+    ids=["no-country", "too-short", "00-prefix", "no-trunk", "us-1", "us-9-digits"],
+)
+def test_phone_refuses_a_national_number_it_cannot_read(given, country):
+    assert set(refused(lambda v: rules.phone(v, country=country), given)) == {"phone"}
+
+
+def test_the_default_country_is_a_setting(monkeypatch):
+    from tests.conftest import reset_settings
+
+    monkeypatch.setenv("PHONE_DEFAULT_COUNTRY", "jp")
+    reset_settings()
+    try:
+        assert rules.phone("090-1234-5678") == "+819012345678"
+        monkeypatch.setenv("PHONE_DEFAULT_COUNTRY", "")
+        reset_settings()
+        assert set(refused(rules.phone, "090-1234-5678")) == {"phone"}
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+
+
 # --- masking and collecting -------------------------------------------------------------
 
 

@@ -368,18 +368,31 @@ describe("readCookie", () => {
 describe("loadSiteConfig", () => {
   it("reads the Google client id", async () => {
     server.use(http.get(`${ORIGIN}/config.json`, () => HttpResponse.json({ google_client_id: "abc.apps" })));
-    await expect(loadSiteConfig(`${ORIGIN}/config.json`)).resolves.toEqual({ google_client_id: "abc.apps" });
+    await expect(loadSiteConfig(`${ORIGIN}/config.json`)).resolves.toEqual({ google_client_id: "abc.apps", dev_idp: [] });
+  });
+
+  it("reads the providers the development identity provider plays, keeping only names", async () => {
+    server.use(
+      http.get(`${ORIGIN}/config.json`, () =>
+        HttpResponse.json({ google_client_id: null, dev_idp: ["google", "", 3, null, "facebook"] }),
+      ),
+    );
+    await expect(loadSiteConfig(`${ORIGIN}/config.json`)).resolves.toEqual({
+      google_client_id: null,
+      dev_idp: ["google", "facebook"],
+    });
   });
 
   it.each([
     ["null id", () => HttpResponse.json({ google_client_id: null })],
+    ["dev_idp not a list", () => HttpResponse.json({ google_client_id: null, dev_idp: "google" })],
     ["empty id", () => HttpResponse.json({ google_client_id: "" })],
     ["missing file", () => new HttpResponse(null, { status: 404 })],
     ["not JSON", () => new HttpResponse("<html>", { status: 200 })],
     ["unreachable", () => HttpResponse.error()],
   ])("turns off Google for %s", async (_label, resolver) => {
     server.use(http.get(`${ORIGIN}/config.json`, resolver));
-    await expect(loadSiteConfig(`${ORIGIN}/config.json`)).resolves.toEqual({ google_client_id: null });
+    await expect(loadSiteConfig(`${ORIGIN}/config.json`)).resolves.toEqual({ google_client_id: null, dev_idp: [] });
   });
 });
 

@@ -37,6 +37,15 @@ export interface User {
 
 export interface SiteConfig {
   google_client_id: string | null;
+  /** Providers the local development identity provider plays (never set when deployed). */
+  dev_idp: string[];
+}
+
+/** A way in that `GET /auth/providers` names: one button each. */
+export interface SignInProvider {
+  id: string;
+  name: string;
+  kind: string;
 }
 
 export interface RegisterInput {
@@ -518,6 +527,9 @@ export class ApiClient {
   google(credential: string): Promise<{ user: User; created: boolean }> {
     return this.request("POST", "/auth/google", { credential });
   }
+  providers(): Promise<SignInProvider[]> {
+    return this.request<{ items: SignInProvider[] }>("GET", "/auth/providers").then((reply) => reply.items);
+  }
   forgotUsername(email: string): Promise<void> {
     return this.request("POST", "/auth/forgot-username", { email });
   }
@@ -737,16 +749,22 @@ async function parseBody<T>(response: Response): Promise<T> {
   return (text === "" ? undefined : JSON.parse(text)) as T;
 }
 
+export const NO_SITE_CONFIG: SiteConfig = { google_client_id: null, dev_idp: [] };
+
 /** The site's runtime settings; a missing or broken file means no optional features. */
 export async function loadSiteConfig(url = "/config.json"): Promise<SiteConfig> {
   try {
     const response = await fetch(url, { credentials: "same-origin" });
-    if (!response.ok) return { google_client_id: null };
+    if (!response.ok) return { ...NO_SITE_CONFIG };
     const body: unknown = await response.json();
     const id = isRecord(body) ? body.google_client_id : null;
-    return { google_client_id: typeof id === "string" && id !== "" ? id : null };
+    const played = isRecord(body) && Array.isArray(body.dev_idp) ? body.dev_idp : [];
+    return {
+      google_client_id: typeof id === "string" && id !== "" ? id : null,
+      dev_idp: played.filter((p): p is string => typeof p === "string" && p !== ""),
+    };
   } catch {
-    return { google_client_id: null };
+    return { ...NO_SITE_CONFIG };
   }
 }
 

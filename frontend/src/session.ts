@@ -2,7 +2,7 @@
 // and report changes (a fresh user object after an edit, null after signing out).
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import type { SiteConfig, User } from "./api";
+import { NO_SITE_CONFIG, type SiteConfig, type User } from "./api";
 
 export interface Session {
   user: User | null;
@@ -14,7 +14,7 @@ export interface Session {
 
 export const SessionContext = createContext<Session>({
   user: null,
-  config: { google_client_id: null },
+  config: NO_SITE_CONFIG,
   setUser: () => undefined,
   signOut: () => Promise.resolve(),
 });

@@ -23,7 +23,7 @@ import boto3
 from chalice.config import Config
 from chalice.local import LocalChalice, LocalGateway
 
-from chalicelib.config import load_settings
+from chalicelib.config import DEV_IDP_PATH, Settings, load_settings
 from infra.cfn import LOCAL_ACCOUNT_ID
 from infra.local import moto_fixes
 from infra.local.events import event_workers, queue_busy
@@ -92,6 +92,17 @@ class LocalStack:
                 "",
             ]
         )
+
+
+def site_config(settings: Settings) -> dict[str, Any]:
+    """The web app's /config.json: Google's client id, and which sign-in providers the
+    development identity provider plays (their buttons link to its page; local stages only)."""
+    played = [
+        p.id
+        for p in settings.sign_in_providers
+        if settings.dev_idp and p.issuer == f"{settings.site_origin}{DEV_IDP_PATH}/{p.id}"
+    ]
+    return {"google_client_id": settings.google_client_id, "dev_idp": played}
 
 
 def _set_environment(exit_stack: ExitStack, values: dict[str, str | None]) -> None:
@@ -232,7 +243,7 @@ def start_stack(
         config = Config.create(app_name=app.app_name, lambda_timeout=30, lambda_memory_size=1024)
         site.gateway = LocalGateway(app, config)
         site.outbox = outbox
-        site.site_config = {"google_client_id": load_settings(dict(os.environ)).google_client_id}
+        site.site_config = site_config(load_settings(dict(os.environ)))
         threads.serve("site", site)
         threads.start("outbox", outbox.watch, threads.stopping)
         workers = event_workers(

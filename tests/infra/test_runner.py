@@ -129,10 +129,14 @@ def test_without_a_build_pages_say_to_run_make_dev(tmp_path: Path) -> None:
     assert b"make dev" in body
 
 
-def test_config_json_gives_the_google_client_id(stack: LocalStack) -> None:
+def test_config_json_gives_the_google_client_id_and_the_providers_played_locally(
+    stack: LocalStack,
+) -> None:
+    # No GOOGLE_CLIENT_ID locally: the development provider plays Google, and the web app's
+    # Google button links to its page.
     status, _, body = fetch(f"{stack.url}/config.json")
     assert status == 200
-    assert json.loads(body) == {"google_client_id": None}
+    assert json.loads(body) == {"google_client_id": None, "dev_idp": ["google"]}
 
 
 # ---- the API behind /api

@@ -135,6 +135,7 @@ export const en = {
   "signin.resend_title": "Verify your email",
   "signin.resend_intro": "Enter your email address and we'll send a new verification link.",
   "signin.or": "or",
+  "signin.continue_with": "Continue with {name}",
   "signin.no_account": "New to teamdrive?",
   "signin.signup_link": "Create an account",
 

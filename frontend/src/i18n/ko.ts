@@ -136,6 +136,7 @@ export const ko: Messages = {
   "signin.resend_title": "이메일 인증하기",
   "signin.resend_intro": "이메일 주소를 입력하면 새 인증 링크를 보내 드립니다.",
   "signin.or": "또는",
+  "signin.continue_with": "{name}(으)로 계속하기",
   "signin.no_account": "teamdrive가 처음이신가요?",
   "signin.signup_link": "계정 만들기",
 

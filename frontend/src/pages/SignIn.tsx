@@ -1,4 +1,4 @@
-// Signing in with a username or email and a password, or with Google when the site has it.
+// Signing in with a username or email and a password, or with a sign-in provider (Google…).
 // An unverified address gets its own way out: sending the link again.
 import type { JSX } from "preact";
 import { useRef } from "preact/hooks";
@@ -7,10 +7,10 @@ import { Button } from "../components/Button";
 import { CurrentPasswordField } from "../components/CurrentPasswordField";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Form } from "../components/Form";
-import { GoogleButton } from "../components/GoogleButton";
 import { LoginField } from "../components/LoginField";
 import { Notice } from "../components/Notice";
 import { Page } from "../components/Page";
+import { ProviderButtons } from "../components/ProviderButtons";
 import { ResendVerification } from "../components/ResendVerification";
 import { readFlash } from "../flash";
 import { showFailure, useAction, useForm } from "../form";
@@ -21,7 +21,7 @@ import { validateRequired } from "../validation";
 
 export function SignIn(): JSX.Element {
   const { t } = useI18n();
-  const { config, setUser } = useSession();
+  const { setUser } = useSession();
   const location = useLocation();
   const flash = readFlash(location.state);
   const ref = useRef<HTMLFormElement>(null);
@@ -69,14 +69,7 @@ export function SignIn(): JSX.Element {
           <ResendVerification email={typedEmail} intro={t("signin.resend_intro")} />
         </section>
       )}
-      {config.google_client_id !== null && (
-        <div class="alt-signin">
-          <p class="divider">
-            <span>{t("signin.or")}</span>
-          </p>
-          <GoogleButton clientId={config.google_client_id} onSignedIn={signedIn} />
-        </div>
-      )}
+      <ProviderButtons onSignedIn={signedIn} />
       <p class="page__aside">
         {t("signin.no_account")} <Link href="/signup">{t("signin.signup_link")}</Link>
       </p>

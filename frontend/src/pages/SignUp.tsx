@@ -1,8 +1,9 @@
 // Creating an account: every field is checked as it is typed (after its first blur) and the
 // server's objections land on the field they concern. Success leads to "check your email".
+// A sign-in provider's button (Google…) creates the account at once instead.
 import type { JSX } from "preact";
 import { useRef } from "preact/hooks";
-import { api, type RegisterInput } from "../api";
+import { api, type RegisterInput, type User } from "../api";
 import { Button } from "../components/Button";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
@@ -10,9 +11,11 @@ import { Form } from "../components/Form";
 import { NewPasswordFields } from "../components/NewPasswordFields";
 import { Page } from "../components/Page";
 import { PhoneField } from "../components/PhoneField";
+import { ProviderButtons } from "../components/ProviderButtons";
 import { showFailure, useAction, useForm } from "../form";
 import { useI18n } from "../i18n";
 import { Link, navigate } from "../router";
+import { useSession } from "../session";
 import {
   normalizeEmail,
   normalizeNickname,
@@ -28,6 +31,11 @@ import {
 
 export function SignUp(): JSX.Element {
   const { t } = useI18n();
+  const { setUser } = useSession();
+  const signedIn = (user: User): void => {
+    setUser(user);
+    navigate("/", { replace: true });
+  };
   const ref = useRef<HTMLFormElement>(null);
   const action = useAction();
   const form = useForm(
@@ -97,6 +105,7 @@ export function SignUp(): JSX.Element {
           {action.busy ? t("signup.submitting") : t("signup.submit")}
         </Button>
       </Form>
+      <ProviderButtons onSignedIn={signedIn} />
       <p class="page__aside">
         {t("signup.have_account")} <Link href="/signin">{t("signup.signin_link")}</Link>
       </p>

@@ -83,11 +83,11 @@ def _visible(value: str, field: str) -> None:
 def nickname(value: str | None, field: str = "nickname") -> str | None:
     if value is None:
         return None
+    if CONTROL.search(value):  # before strip(), which takes \x1c-\x1f for spaces
+        raise _bad(field, "must not contain control characters")
     cleaned = nfc(value).strip()
     if len(cleaned) > 50:
         raise _bad(field, "at most 50 characters")
-    if CONTROL.search(cleaned):
-        raise _bad(field, "must not contain control characters")
     _visible(cleaned, field)
     return cleaned or None
 

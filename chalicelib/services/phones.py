@@ -19,7 +19,7 @@ from chalicelib.errors import InvalidCode, InvalidRequest, RateLimited
 from chalicelib.models import tokens, users
 from chalicelib.models.tokens import TokenModel
 from chalicelib.models.users import UserModel
-from chalicelib.services import accounts, rules
+from chalicelib.services import accounts, attempts, rules
 
 MAX_TRIES = 5
 CODES_PER_HOUR = 5
@@ -137,6 +137,18 @@ def text_access_code(phone: str, purpose: str, *, job_id: str) -> None:
         attempts=0,
     )
     _send(phone, purpose, new, ttl)
+
+
+def code_try(
+    number: str, code_: str, *, purpose: str
+) -> tuple[UserModel | None, str, TokenModel | None]:
+    """One try of a code sent to ``number`` for ``purpose``: the account that verified the
+    number (or None), the throttle subject the try was counted against (the sign-in throttle
+    wrong passwords count toward too), and the code item when ``code_`` is it."""
+    user = accounts.find_by_phone(number)
+    subject = user.user_id if user else f"phone#{number}"
+    attempts.spend(subject)
+    return user, subject, matching_code(user, number, code_, purpose=purpose)
 
 
 def matching_code(

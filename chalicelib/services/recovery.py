@@ -93,10 +93,7 @@ def reset_password_by_phone(phone: str, code: str, password: str) -> None:
     number, given = rules.collect(lambda: rules.phone(phone), lambda: phones.code(code))
     if number is None:
         raise InvalidRequest.fields({"phone": "required"})
-    user = accounts.find_by_phone(number)
-    subject = user.user_id if user else f"phone#{number}"
-    attempts.spend(subject)
-    item = phones.matching_code(user, number, given, purpose="reset")
+    user, subject, item = phones.code_try(number, given, purpose="reset")
     if item is None:
         raise InvalidCode()
     assert user is not None

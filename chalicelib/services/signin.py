@@ -54,12 +54,7 @@ def login(login_name: str, password: str, *, client: devices.Client | None = Non
     if not passwords.verify_password(user.password_hash if user else None, password):
         raise InvalidCredentials()
     assert user is not None
-    if user.disabled:
-        raise AccountDisabled()
-    if not user.email_verified:
-        raise EmailNotVerified(details={"email": rules.mask_email(user.email)})
-    attempts.clear(subject)
-    return SignedIn(accounts.user_view(user), sessions.start(user, client=client))
+    return _admitted(user, subject, client)
 
 
 def login_with_code(
@@ -73,13 +68,16 @@ def login_with_code(
     )
     if number is None:
         raise InvalidRequest.fields({"login": "required"})
-    user = accounts.find_by_phone(number)
-    subject = user.user_id if user else f"phone#{number}"
-    attempts.spend(subject)
-    item = phones.matching_code(user, number, given, purpose="sign_in")
+    user, subject, item = phones.code_try(number, given, purpose="sign_in")
     if item is None or tokens.take(item.key) is None:
         raise InvalidCredentials("Wrong or expired code.")
     assert user is not None
+    return _admitted(user, subject, client)
+
+
+def _admitted(user: UserModel, subject: str, client: devices.Client | None) -> SignedIn:
+    """A session for an account whose secret was right: unless it is disabled or its email
+    unverified; the sign-in throttle of ``subject`` starts again."""
     if user.disabled:
         raise AccountDisabled()
     if not user.email_verified:

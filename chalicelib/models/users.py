@@ -158,7 +158,11 @@ def link_identity(user: UserModel, provider: str, subject: str) -> None:
             guard(identity_kind(provider), subject, user.user_id),
             condition=UniqueModel.key.does_not_exist(),
         )
-        tx.update(user, actions=[action], condition=unlinked & (UserModel.status == "active"))
+        # Linking was decided on the account's verified email: the write guards it.
+        verified = UserModel.email_verified == True  # noqa: E712 (a condition, not a test)
+        tx.update(
+            user, actions=[action], condition=unlinked & (UserModel.status == "active") & verified
+        )
 
     try:
         transact(build)
